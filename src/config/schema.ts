@@ -22,6 +22,11 @@ export const DockerHostConfig = z.strictObject({
   platforms: z
     .union([z.literal('auto'), z.array(z.enum(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])).min(1)])
     .default('auto'),
+  /**
+   * Docker network mode of build containers. `host` lets containers reach an
+   * upstream index on the host's loopback (offline sites, tests).
+   */
+  network: z.enum(['bridge', 'host', 'none']).default('bridge'),
 });
 export type DockerHostConfig = z.infer<typeof DockerHostConfig>;
 
@@ -60,7 +65,7 @@ export const FarmConfig = z.strictObject({
       hosts: z
         .array(DockerHostConfig)
         .min(1)
-        .default([{ name: 'local', url: 'unix:///var/run/docker.sock', concurrency: 2, platforms: 'auto' }]),
+        .default([{ name: 'local', url: 'unix:///var/run/docker.sock', concurrency: 2, platforms: 'auto', network: 'bridge' }]),
     })
     .prefault({}),
   upstream: z
