@@ -197,3 +197,19 @@ export function isDeterministicFailure(error: unknown): boolean {
     code === 'E_USAGE'
   );
 }
+
+/**
+ * A wheel filename does not follow the binary distribution format
+ * (`{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`). A kind of
+ * `WheelRejectedError` (same `code`), so anything that refuses bad wheels
+ * handles it; `problem` says which part is wrong.
+ */
+export class InvalidWheelNameError extends WheelRejectedError {
+  constructor(
+    file: string,
+    readonly problem: string,
+    options: FarmErrorOptions = {},
+  ) {
+    super(file, `invalid wheel filename: ${problem}`, options);
+  }
+}

@@ -4,8 +4,17 @@ import { TARGETS } from '../targets/catalog.js';
 /** `3.11`, `3.12`: CPython feature versions farm builds for. */
 const PythonVersion = z.string().regex(/^3\.\d{1,2}$/, 'expected a Python version like "3.11"');
 
-const TargetId = z.string().refine((id) => TARGETS.has(id), {
-  error: (issue) => `unknown target '${String(issue.input)}'; valid targets: ${[...TARGETS.keys()].join(', ')}`,
+/** `targets:` keyed by catalog id; an unknown id is reported at its own path. */
+const TargetsConfig = z.record(z.string(), z.lazy(() => TargetConfig)).superRefine((targets, ctx) => {
+  for (const id of Object.keys(targets)) {
+    if (!TARGETS.has(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [id],
+        message: `unknown target '${id}'; valid targets: ${[...TARGETS.keys()].join(', ')}`,
+      });
+    }
+  }
 });
 
 /** One Docker engine farm may run containers on. */
@@ -86,7 +95,7 @@ export const FarmConfig = z.strictObject({
     .prefault({}),
   /** Python versions built for every target unless the target overrides them. */
   python: z.array(PythonVersion).min(1).default(['3.11']),
-  targets: z.record(TargetId, TargetConfig).default({}),
+  targets: TargetsConfig.default({}),
   concurrency: z
     .strictObject({
       /** Build jobs one worker process runs at once, across all hosts. */
