@@ -213,3 +213,13 @@ export class InvalidWheelNameError extends WheelRejectedError {
     super(file, `invalid wheel filename: ${problem}`, options);
   }
 }
+
+/**
+ * A step was cancelled on purpose (an AbortSignal fired: the request was
+ * cancelled, the worker is shutting down). Not a failure of the package, and
+ * retrying would go against the caller's wish.
+ */
+export class CancelledError extends FarmError {
+  readonly code = 'E_CANCELLED';
+  readonly exitCode = ExitCode.failure;
+}

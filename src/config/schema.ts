@@ -52,6 +52,116 @@ export const TargetConfig = z.strictObject({
 });
 export type TargetConfig = z.infer<typeof TargetConfig>;
 
+// ─── Triggers (issue 8): tracked requirement sets and `farm api` ────────────
+// Owned by the triggers area (src/tracked, src/schedule, src/api).
+
+/** A name of an environment variable that holds a secret; secrets never sit in the config file. */
+const EnvVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name like FARM_GITHUB_SECRET');
+
+/** A catalog target id, reported at its own path when unknown. */
+const TrackedTargetId = z.string().refine((id) => TARGETS.has(id), {
+  error: (issue) => `unknown target '${String(issue.input)}'; valid targets: ${[...TARGETS.keys()].join(', ')}`,
+});
+
+/** The forges whose push webhooks `farm api` understands (`gitea` also covers Forgejo). */
+export const Forge = z.enum(['github', 'gitlab', 'gitea']);
+export type Forge = z.infer<typeof Forge>;
+
+/** A path inside a git repository: relative, no `..`. */
+const RepoPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'expected a relative path inside the repository');
+
+/**
+ * Where a tracked set's requirements come from: a requirements file on this
+ * machine, or files inside a git repository on branches matching a glob.
+ */
+export const TrackedSource = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('file'),
+    /** Absolute, or relative to farm's working directory. */
+    path: z.string().min(1),
+  }),
+  z.strictObject({
+    kind: z.literal('git'),
+    /** Clone URL farm fetches from (https://, ssh://, git@host:path, or a local path). Never taken from a webhook body. */
+    url: z
+      .string()
+      .min(1)
+      .refine((u) => !u.startsWith('-'), 'a repository URL must not start with "-"'),
+    /** Branch glob (`main`, `release/*`, `{main,stable}`); `*` does not cross `/`. */
+    branch: z.string().min(1).default('main'),
+    /** Requirement files inside the repository. */
+    files: z.array(RepoPath).min(1).default(['requirements.txt']),
+    /** Only this forge's hook endpoint may trigger the set (default: any). */
+    forge: Forge.optional(),
+    /** Environment variable holding this repository's webhook secret (default: `api.secretEnv.<forge>`). */
+    secretEnv: EnvVarName.optional(),
+  }),
+]);
+export type TrackedSource = z.infer<typeof TrackedSource>;
+
+/** A requirement set farm keeps built without anyone asking: nightly and on push. */
+export const TrackedSet = z.strictObject({
+  /** Unique; names the schedule (`farm schedule run <name>`). */
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a name like "web-app"'),
+  source: TrackedSource,
+  targets: z.array(TrackedTargetId).min(1),
+  /** Python versions; unset means each target's configured versions. */
+  python: z.array(PythonVersion).min(1).optional(),
+  /** Rebuild on a cron (5 fields, or 6 with seconds first) in a time zone. */
+  schedule: z
+    .strictObject({
+      cron: z.string().min(1),
+      tz: z
+        .string()
+        .default('UTC')
+        .refine((tz) => {
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'unknown time zone; expected an IANA name like "Europe/Berlin"'),
+    })
+    .optional(),
+});
+export type TrackedSet = z.infer<typeof TrackedSet>;
+
+/** `farm api`: the webhook receiver, request status, dashboard and metrics. */
+export const ApiConfig = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.int().min(0).max(65535).default(8080),
+  /** Largest accepted request body; larger ones get 413. */
+  bodyLimitBytes: z.int().min(1024).default(5 * 1024 * 1024),
+  /** Webhook requests per source address and forge per window; more get 429. */
+  rateLimit: z
+    .strictObject({
+      max: z.int().min(1).default(60),
+      windowSeconds: z.int().min(1).default(60),
+    })
+    .prefault({}),
+  /** How long a delivery id is remembered, so redeliveries return the same request. */
+  deliveryTtlSeconds: z.int().min(60).default(7 * 24 * 3600),
+  /** Trust `X-Forwarded-For` (set when nginx or another proxy sits in front). */
+  trustProxy: z.boolean().default(false),
+  /** Environment variable with the bearer token of `/admin/queues`; unset or empty disables the dashboard. */
+  adminTokenEnv: EnvVarName.default('FARM_ADMIN_TOKEN'),
+  /** Environment variables with each forge's default webhook secret (GitLab: the secret token). */
+  secretEnv: z
+    .strictObject({
+      github: EnvVarName.default('FARM_GITHUB_SECRET'),
+      gitlab: EnvVarName.default('FARM_GITLAB_TOKEN'),
+      gitea: EnvVarName.default('FARM_GITEA_SECRET'),
+    })
+    .prefault({}),
+});
+export type ApiConfig = z.infer<typeof ApiConfig>;
+
+// ─── end of triggers block ──────────────────────────────────────────────────
+
 /**
  * `farm.config.yaml`. Every key is optional: the defaults run a single-host
  * farm with an embedded Redis against PyPI.
@@ -115,5 +225,18 @@ export const FarmConfig = z.strictObject({
       dir: z.string().min(1).optional(),
     })
     .prefault({}),
+  // Triggers (issue 8): see the triggers block above.
+  /** Tracked requirement sets: rebuilt on their schedule and on pushes to their repository. */
+  sets: z
+    .array(TrackedSet)
+    .default([])
+    .superRefine((sets, ctx) => {
+      const seen = new Set<string>();
+      sets.forEach((set, i) => {
+        if (seen.has(set.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate set name '${set.name}'` });
+        seen.add(set.name);
+      });
+    }),
+  api: ApiConfig.prefault({}),
 });
 export type FarmConfig = z.infer<typeof FarmConfig>;

@@ -1,4 +1,4 @@
-import { valid as validVersion } from '@renovatebot/pep440';
+import { explain } from '@renovatebot/pep440';
 import { InvalidWheelNameError } from '../errors.js';
 import { isValidProjectName, normalizeName } from './normalize-name.js';
 
@@ -62,8 +62,10 @@ export function parseWheelFilename(filename: string): WheelFilename {
   if (!DISTRIBUTION.test(distribution) || distribution.includes('__') || !isValidProjectName(distribution)) {
     fail(`bad distribution name '${distribution}' (letters, digits, "_" and "." only; must start and end with a letter or digit)`);
   }
-  const normalizedVersion = validVersion(version);
-  if (normalizedVersion === null) fail(`bad version '${version}' (not a PEP 440 version)`);
+  // explain() parses strictly (no surrounding spaces); its `clean()` mangles local versions.
+  const explained = explain(version);
+  if (explained === null) fail(`bad version '${version}' (not a PEP 440 version)`);
+  const normalizedVersion = explained!.local === null ? explained!.public : `${explained!.public}+${explained!.local}`;
 
   let buildTag: BuildTag | null = null;
   if (build !== null) {
@@ -91,7 +93,7 @@ export function parseWheelFilename(filename: string): WheelFilename {
     distribution,
     name: normalizeName(distribution),
     version,
-    normalizedVersion: normalizedVersion!,
+    normalizedVersion,
     buildTag,
     pythonTags,
     abiTags,

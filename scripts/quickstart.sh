@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# farm's quick start: from a fresh checkout to a served wheel index.
+#
+#   bash scripts/quickstart.sh
+#
+# 1. sets up the host if needed (Docker, Redis, qemu/binfmt: scripts/setup-host.sh, as root);
+# 2. installs and builds farm (npm ci only when node_modules is missing; npm run build);
+# 3. builds the builder images offline (farm images bootstrap; present images are skipped);
+# 4. starts a local upstream index with the example projects (no PyPI needed);
+# 5. builds examples/requirements.txt for glibc-x86_64, glibc-armv7 and musl-x86_64;
+# 6. serves the repositories in the foreground (Ctrl-C stops it).
+#
+# Idempotent: a second run reuses everything and reports every wheel as cached.
+# Environment: FARM_QUICKSTART_PORT (default 8080), FARM_QUICKSTART_HOST (default 127.0.0.1).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+port="${FARM_QUICKSTART_PORT:-8080}"
+host="${FARM_QUICKSTART_HOST:-127.0.0.1}"
+targets="glibc-x86_64,glibc-armv7,musl-x86_64"
+export FARM_CONFIG="$here/examples/farm.config.yaml"
+# The example config owns these; a REDIS_URL or FARM_ROOT from the caller's
+# shell would send the quick start somewhere else.
+unset REDIS_URL FARM_ROOT FARM_INDEX_URL
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+farm() { node "$here/bin/farm.js" "$@"; }
+
+step "host set-up"
+if [ "$(id -u)" -eq 0 ]; then
+  bash "$here/scripts/setup-host.sh"
+elif ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+  echo "quickstart: the Docker engine is not reachable; set the host up first with:" >&2
+  echo "  sudo bash scripts/setup-host.sh" >&2
+  exit 2
+fi
+
+step "install and build farm"
+if [ ! -d node_modules ]; then
+  npm ci --no-audit --no-fund
+else
+  echo "node_modules present: skipping npm ci"
+fi
+npm run build --silent
+
+step "builder images (offline bootstrap; present images are skipped)"
+farm images bootstrap --targets "$targets"
+
+step "example upstream index (examples/packages; no PyPI needed)"
+state="$here/farm-data/.quickstart"
+mkdir -p "$state"
+rm -f "$state/upstream/url"
+npx --no-install tsx "$here/examples/offline-upstream.ts" "$state/upstream" &
+upstream_pid=$!
+trap 'kill "$upstream_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  [ -s "$state/upstream/url" ] && break
+  kill -0 "$upstream_pid" 2>/dev/null || { echo "quickstart: the example upstream index did not start" >&2; exit 1; }
+  sleep 0.2
+done
+upstream_url="$(cat "$state/upstream/url")"
+
+step "farm build examples/requirements.txt --targets $targets"
+farm build examples/requirements.txt --targets "$targets" --index-url "$upstream_url"
+
+kill "$upstream_pid" 2>/dev/null || true
+wait "$upstream_pid" 2>/dev/null || true
+trap - EXIT
+
+step "serving the index on http://$host:$port/ (Ctrl-C stops it)"
+cat <<MSG
+Install the examples from it, e.g. in a virtualenv:
+  pip install --index-url http://$host:$port/glibc/simple/ farm-demo-fastsum farm-demo-hello
+or keep PyPI and add farm:
+  pip install --extra-index-url http://$host:$port/glibc/simple/ farm-demo-fastsum
+MSG
+exec node "$here/bin/farm.js" serve --host "$host" --port "$port"

@@ -1,0 +1,126 @@
+/** `farm logs <request-id> [<package>] [--target T]`: print (or follow) stored build logs. */
+import type { Command } from 'commander';
+import { ExitCode, NotFoundError, UsageError } from '../../errors.js';
+import type { Engine } from '../../pipeline/engine.js';
+import { FINAL_REQUEST_STATES, FINAL_ROW_STATES, rowKey, type PackageRow } from '../../pipeline/request-types.js';
+import { getTarget } from '../../targets/parse-targets.js';
+import { normalizeName } from '../../wheels/normalize-name.js';
+import type { CliContext } from '../context.js';
+import { withEngine } from '../engine-session.js';
+import { examples } from '../options.js';
+import { copyFile, followFile } from '../terminal/follow-file.js';
+
+interface LogsOptions {
+  target?: string;
+  python?: string;
+  follow: boolean;
+}
+
+const WAIT_FOR_LOG_MS = 500;
+
+/** The rows a `farm logs` invocation means. */
+export function selectRows(rows: readonly PackageRow[], pkg: string | undefined, options: LogsOptions): PackageRow[] {
+  const name = pkg === undefined ? undefined : normalizeName(pkg);
+  return rows.filter(
+    (r) =>
+      (name === undefined || r.name === name) &&
+      (options.target === undefined || r.target === options.target) &&
+      (options.python === undefined || r.python === options.python),
+  );
+}
+
+async function pathOf(engine: Engine, requestId: string, row: PackageRow): Promise<string | undefined> {
+  if (row.logPath !== undefined) return row.logPath;
+  try {
+    return await engine.logPath(requestId, row.name, row.target, row.python);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+async function logs(ctx: CliContext, requestId: string, pkg: string | undefined, options: LogsOptions): Promise<ExitCode> {
+  if (options.target !== undefined) getTarget(options.target);
+  return withEngine(ctx, { workers: false }, async (engine) => {
+    const status = await engine.status(requestId);
+    const rows = selectRows(status.rows, pkg, options);
+    if (rows.length === 0) {
+      const names = [...new Set(status.rows.map((r) => r.name))].sort();
+      throw new NotFoundError(
+        `request ${requestId} has no ${[pkg, options.target, options.python].filter((s) => s !== undefined).join(' on ') || 'packages'}`,
+        names.length === 0 ? {} : { hint: `its packages: ${names.join(', ')}` },
+      );
+    }
+    if (options.follow) return follow(ctx, engine, requestId, rows);
+    // Without a package, the interesting logs are those of builds that ran.
+    const withLogs: [PackageRow, string][] = [];
+    for (const row of rows) {
+      const file = await pathOf(engine, requestId, row);
+      if (file !== undefined) withLogs.push([row, file]);
+    }
+    if (withLogs.length === 0) {
+      ctx.warn(`no build log: ${rows.map((r) => `${r.name} on ${r.target} is ${r.state}`).join('; ')}`);
+      return ExitCode.failure;
+    }
+    for (const [row, file] of withLogs) {
+      if (withLogs.length > 1) ctx.print(ctx.style.bold(`==> ${row.name} ${row.version} ${row.target} py${row.python} (${row.state}): ${file} <==`));
+      await copyFile(file, ctx.io.out);
+    }
+    return ExitCode.ok;
+  });
+}
+
+async function follow(ctx: CliContext, engine: Engine, requestId: string, rows: PackageRow[]): Promise<ExitCode> {
+  if (new Set(rows.map(rowKey)).size > 1) {
+    throw new UsageError(
+      `--follow needs one build; ${rows.length} match: ${rows.map((r) => `${r.name} ${r.target} py${r.python}`).join(', ')}`,
+      { hint: 'name the package and add --target (and --python)' },
+    );
+  }
+  const row = rows[0]!;
+  const abort = new AbortController();
+  void ctx.io.interrupted().then(() => abort.abort());
+  const finished = async () => {
+    const now = await engine.status(requestId);
+    const current = now.rows.find((r) => rowKey(r) === rowKey(row));
+    return FINAL_REQUEST_STATES.has(now.state) || (current !== undefined && FINAL_ROW_STATES.has(current.state));
+  };
+  // The log appears when the build starts; until then the job is queued.
+  let file = await pathOf(engine, requestId, row);
+  while (file === undefined && !abort.signal.aborted) {
+    if (await finished()) {
+      ctx.warn(`no build log: ${row.name} on ${row.target} did not build`);
+      return ExitCode.failure;
+    }
+    await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_LOG_MS));
+    file = await pathOf(engine, requestId, row);
+  }
+  if (file === undefined) return ExitCode.failure;
+  await followFile(file, ctx.io.out, finished, abort.signal);
+  return ExitCode.ok;
+}
+
+/** Registers `farm logs`. */
+export function registerLogs(program: Command, ctx: CliContext, run: (p: Promise<ExitCode>) => Promise<void>): void {
+  program
+    .command('logs')
+    .description('print the stored build log of a package, or of every build of a request')
+    .argument('<request-id>', 'a request id from farm build or farm status')
+    .argument('[package]', 'the package whose log to print (default: all that have one)')
+    .option('-t, --target <id>', 'only the build on this target')
+    .option('-p, --python <version>', 'only the build for this Python version')
+    .option('-f, --follow', 'keep printing while the build runs')
+    .addHelpText(
+      'after',
+      examples('farm logs 01J9Z7K3TQ', 'farm logs 01J9Z7K3TQ markupsafe --target glibc-armv7', 'farm logs 01J9Z7K3TQ pillow --target musl-x86_64 --follow'),
+    )
+    .action((id: string, pkg: string | undefined, options: { target?: string; python?: string; follow?: boolean }) =>
+      run(
+        logs(ctx, id, pkg, {
+          ...(options.target === undefined ? {} : { target: options.target }),
+          ...(options.python === undefined ? {} : { python: options.python }),
+          follow: options.follow === true,
+        }),
+      ),
+    );
+}

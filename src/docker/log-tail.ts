@@ -1,0 +1,31 @@
+import { open } from 'node:fs/promises';
+
+/** How much of a log's end is read to find its last lines. */
+const TAIL_BYTES = 16 * 1024;
+
+/**
+ * The last `lines` lines of a build log, for error messages and summaries.
+ * Reads only the end of the file: build logs can be hundreds of megabytes.
+ * A missing log gives an empty tail rather than a second error.
+ */
+export async function readLogTail(logPath: string, lines = 30): Promise<string> {
+  let handle;
+  try {
+    handle = await open(logPath, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    const text = buffer.toString('utf8').replace(/\n+$/, '');
+    const all = text.split('\n');
+    // The first line of a partial read is usually cut in the middle.
+    const whole = size > length ? all.slice(1) : all;
+    return whole.slice(-lines).join('\n');
+  } finally {
+    await handle.close();
+  }
+}

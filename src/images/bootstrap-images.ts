@@ -1,0 +1,189 @@
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { getTarget } from '../targets/parse-targets.js';
+import { DEFAULT_PYTHON_VERSIONS, type Target } from '../targets/catalog.js';
+import { BootstrapLog } from './bootstrap-log.js';
+import { planBootstrap, type BootstrapStep } from './bootstrap-plan.js';
+import { findBuildersDir, readRecipeFiles } from './builders-dir.js';
+import { inspectImage, type ImagesDocker, type InspectedImage } from './docker-port.js';
+import { bootstrapGlibc, type FamilyContext } from './glibc-bootstrap.js';
+import { checkBootstrapHost } from './host-checks.js';
+import { IMAGE_LABELS } from './image-names.js';
+import { bootstrapMusl } from './musl-bootstrap.js';
+import type { OnImageProgress } from './progress.js';
+
+/** Options of `farm images bootstrap`. */
+export interface BootstrapOptions {
+  /** Target ids or targets; musl targets pull in their glibc builder image. */
+  readonly targets: readonly (string | Target)[];
+  /** Python versions (default `3.11`); must be the one the Debian suite ships. */
+  readonly python?: readonly string[];
+  /** Rebuild even when an image with the same recipe hash is present. */
+  readonly force?: boolean;
+  /** Debian mirror (config `images.mirror`). */
+  readonly mirror?: string;
+  /** Debian suite (config `images.suite`). */
+  readonly suite?: string;
+  readonly onProgress?: OnImageProgress;
+  /** The engine; defaults to the local socket (bootstrap needs a local engine: it bind-mounts). */
+  readonly docker?: ImagesDocker;
+  /** Where debootstrap and build outputs go temporarily (default: the OS temp dir). */
+  readonly workDir?: string;
+  /** Where each image's build log is written (default: `<tmp>/farm-bootstrap-logs`). */
+  readonly logDir?: string;
+  /** farm's `builders/` directory (default: the one shipped with farm). */
+  readonly buildersDir?: string;
+}
+
+/** What happened to one image. */
+export interface BootstrapResult {
+  readonly target: string;
+  readonly python: string;
+  readonly image: string;
+  readonly status: 'built' | 'skipped';
+  /** `present` (skipped), or why it was built: `missing`, `recipe changed`, `forced`. */
+  readonly reason: string;
+  readonly recipeHash: string;
+  readonly imageId: string;
+  readonly durationMs: number;
+  /** Set for builder images built only because a musl image needed them. */
+  readonly neededBy: string | undefined;
+  readonly logPath: string | undefined;
+}
+
+/** Why a step must run, or undefined when the present image already is its result. Pure. */
+export function rebuildReason(
+  present: Pick<InspectedImage, 'Config'> | undefined,
+  recipeHash: string,
+  force: boolean,
+): string | undefined {
+  if (present === undefined) return 'missing';
+  if (present.Config?.Labels?.[IMAGE_LABELS.recipeHash] !== recipeHash) return 'recipe changed';
+  return force ? 'forced' : undefined;
+}
+
+/**
+ * Builds the offline builder images of the given targets from a Debian
+ * mirror only: no container registry. Idempotent: an image whose recipe hash
+ * label matches is skipped (reported as `skipped: present`) unless `force`.
+ * Images are built one at a time, glibc first; each streams its progress.
+ */
+export async function bootstrapImages(options: BootstrapOptions): Promise<BootstrapResult[]> {
+  const targets = options.targets.map((t) => (typeof t === 'string' ? getTarget(t) : t));
+  const buildersDir = options.buildersDir ?? findBuildersDir();
+  const steps = planBootstrap({
+    targets,
+    python: options.python ?? DEFAULT_PYTHON_VERSIONS,
+    mirror: options.mirror ?? 'http://deb.debian.org/debian',
+    suite: options.suite ?? 'bookworm',
+    recipeFiles: {
+      glibc: await readRecipeFiles(buildersDir, 'glibc'),
+      musl: await readRecipeFiles(buildersDir, 'musl'),
+    },
+  });
+  const docker = options.docker ?? new Docker();
+  const onProgress = options.onProgress ?? (() => {});
+  const force = options.force ?? false;
+  const results: BootstrapResult[] = [];
+  let hostChecked = false;
+  for (const step of steps) {
+    const started = Date.now();
+    const present = await inspectImage(docker, step.image);
+    // A builder image pulled in for a musl image is never rebuilt just because of --force.
+    const reason = rebuildReason(present, step.recipeHash, force && step.neededBy === undefined);
+    if (reason === undefined && present !== undefined) {
+      results.push(result(step, 'skipped', 'present', present.Id, started, undefined));
+      onProgress({
+        kind: 'done',
+        target: step.target.id,
+        image: step.image,
+        status: 'skipped',
+        message: 'skipped: present (same recipe hash)',
+        durationMs: Date.now() - started,
+      });
+      continue;
+    }
+    if (!hostChecked) {
+      await checkBootstrapHost(steps.filter((s) => s.family === 'glibc').map((s) => s.target));
+      hostChecked = true;
+    }
+    const built = await buildStep(step, reason ?? 'forced', {
+      docker,
+      buildersDir,
+      workDir: options.workDir ?? os.tmpdir(),
+      logDir: options.logDir ?? path.join(os.tmpdir(), 'farm-bootstrap-logs'),
+      onProgress,
+    });
+    if (present !== undefined && present.Id !== built.image.Id) {
+      // The tag moved to the new image; drop the old one unless something still uses it.
+      await docker.getImage(present.Id).remove().catch(() => undefined);
+    }
+    results.push(result(step, 'built', reason ?? 'forced', built.image.Id, started, built.logPath));
+  }
+  return results;
+}
+
+interface BuildContext {
+  readonly docker: ImagesDocker;
+  readonly buildersDir: string;
+  readonly workDir: string;
+  readonly logDir: string;
+  readonly onProgress: OnImageProgress;
+}
+
+async function buildStep(
+  step: BootstrapStep,
+  reason: string,
+  ctx: BuildContext,
+): Promise<{ image: InspectedImage; logPath: string }> {
+  const started = Date.now();
+  const what =
+    step.family === 'glibc'
+      ? `debootstrap ${step.params['suite']} (${step.target.debianArch})`
+      : `compile CPython ${step.python} for musl in ${step.builder}`;
+  ctx.onProgress({
+    kind: 'start',
+    target: step.target.id,
+    image: step.image,
+    message: `building (${reason}${step.neededBy ? `, needed by ${step.neededBy}` : ''}): ${what}`,
+  });
+  const log = await BootstrapLog.open(ctx.logDir, step.target.id, step.image, ctx.onProgress);
+  const family: FamilyContext = { docker: ctx.docker, buildersDir: ctx.buildersDir, workDir: ctx.workDir, log };
+  try {
+    const image = step.family === 'glibc' ? await bootstrapGlibc(step, family) : await bootstrapMusl(step, family);
+    ctx.onProgress({
+      kind: 'done',
+      target: step.target.id,
+      image: step.image,
+      status: 'built',
+      message: `built ${image.Id.slice(0, 19)} (${image.Architecture ?? '?'}${image.Variant ? `/${image.Variant}` : ''})`,
+      durationMs: Date.now() - started,
+    });
+    return { image, logPath: log.path };
+  } finally {
+    await log.close();
+  }
+}
+
+function result(
+  step: BootstrapStep,
+  status: 'built' | 'skipped',
+  reason: string,
+  imageId: string,
+  started: number,
+  logPath: string | undefined,
+): BootstrapResult {
+  return {
+    target: step.target.id,
+    python: step.python,
+    image: step.image,
+    status,
+    reason,
+    recipeHash: step.recipeHash,
+    imageId,
+    durationMs: Date.now() - started,
+    neededBy: step.neededBy,
+    logPath,
+  };
+}

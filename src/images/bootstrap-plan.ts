@@ -1,0 +1,137 @@
+import { UsageError } from '../errors.js';
+import { TARGETS, type Target } from '../targets/catalog.js';
+import type { BuilderFamily } from './builders-dir.js';
+import { bootstrapImageName, bootstrapLabels, interpreterPath } from './image-names.js';
+import { recipeHash, type RecipeFile } from './recipe-hash.js';
+
+/**
+ * Bumped when what farm adds when loading the rootfs (env, labels, cmd, the
+ * image archive format) changes, so
+ * that existing images no longer match and are rebuilt.
+ */
+export const IMPORT_FORMAT = '2';
+
+/** The Python each Debian suite ships: glibc bootstrap images can only provide that one. */
+export const DEBIAN_SUITE_PYTHON: Readonly<Record<string, string>> = {
+  bullseye: '3.9',
+  bookworm: '3.11',
+  trixie: '3.13',
+};
+
+/** One image `farm images bootstrap` builds. */
+export interface BootstrapStep {
+  readonly target: Target;
+  readonly family: BuilderFamily;
+  readonly python: string;
+  readonly image: string;
+  readonly recipeHash: string;
+  /** The parameters the recipe hash covers (and the scripts receive). */
+  readonly params: Readonly<Record<string, string>>;
+  /** For musl images: the glibc bootstrap image the build runs in. */
+  readonly builder: string | undefined;
+  /** Set when the step was not asked for but another step needs its image. */
+  readonly neededBy: string | undefined;
+}
+
+export interface PlanInput {
+  readonly targets: readonly Target[];
+  readonly python: readonly string[];
+  readonly mirror: string;
+  readonly suite: string;
+  readonly recipeFiles: Readonly<Record<BuilderFamily, readonly RecipeFile[]>>;
+}
+
+/** The glibc target whose bootstrap image builds a musl target's image. */
+export function builderTargetFor(target: Target): Target {
+  const builder = [...TARGETS.values()].find((t) => t.libc === 'glibc' && t.arch === target.arch);
+  if (builder === undefined) throw new UsageError(`no glibc target with architecture ${target.arch} to build ${target.id} in`);
+  return builder;
+}
+
+/**
+ * What to build, in order: glibc images first (musl images are compiled
+ * inside them), each with its recipe hash. Pure.
+ */
+export function planBootstrap(input: PlanInput): BootstrapStep[] {
+  const suitePython = DEBIAN_SUITE_PYTHON[input.suite];
+  const wrong = input.python.filter((p) => suitePython !== undefined && p !== suitePython);
+  if (wrong.length > 0) {
+    throw new UsageError(
+      `Debian ${input.suite} provides Python ${suitePython}; bootstrap images can't provide ${wrong.join(', ')}`,
+      { hint: `use --python ${suitePython}, or set images.suite to a suite that ships the version` },
+    );
+  }
+  const glibc = new Map<string, BootstrapStep>();
+  const musl: BootstrapStep[] = [];
+  const glibcStep = (target: Target, python: string, neededBy: string | undefined): BootstrapStep => {
+    const key = `${target.id}/${python}`;
+    const existing = glibc.get(key);
+    if (existing !== undefined) {
+      if (neededBy === undefined && existing.neededBy !== undefined) glibc.set(key, { ...existing, neededBy: undefined });
+      return existing;
+    }
+    const params = {
+      family: 'glibc',
+      target: target.id,
+      debianArch: target.debianArch,
+      platform: target.platform,
+      python,
+      mirror: input.mirror,
+      suite: input.suite,
+      importFormat: IMPORT_FORMAT,
+    };
+    const step: BootstrapStep = {
+      target,
+      family: 'glibc',
+      python,
+      image: bootstrapImageName(target.id, python),
+      recipeHash: recipeHash(input.recipeFiles.glibc, params),
+      params,
+      builder: undefined,
+      neededBy,
+    };
+    glibc.set(key, step);
+    return step;
+  };
+  for (const python of input.python) {
+    for (const target of input.targets) {
+      if (target.libc === 'glibc') {
+        glibcStep(target, python, undefined);
+        continue;
+      }
+      const builder = glibcStep(builderTargetFor(target), python, target.id);
+      const params = {
+        family: 'musl',
+        target: target.id,
+        platform: target.platform,
+        python,
+        mirror: input.mirror,
+        suite: input.suite,
+        builderRecipeHash: builder.recipeHash,
+        importFormat: IMPORT_FORMAT,
+      };
+      musl.push({
+        target,
+        family: 'musl',
+        python,
+        image: bootstrapImageName(target.id, python),
+        recipeHash: recipeHash(input.recipeFiles.musl, params),
+        params,
+        builder: builder.image,
+        neededBy: undefined,
+      });
+    }
+  }
+  return [...glibc.values(), ...musl];
+}
+
+/** Labels a step's image carries. Pure. */
+export function stepLabels(step: BootstrapStep): Record<string, string> {
+  return { ...bootstrapLabels(step.target.id, step.python, step.recipeHash), 'farm.build-user': '1000' };
+}
+
+/** The environment a step's image starts with: its Python first on PATH. Pure. */
+export function stepEnv(step: BootstrapStep): Record<string, string> {
+  const bin = interpreterPath(step.python).replace(/\/python$/, '');
+  return { PATH: `${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: 'C.UTF-8' };
+}

@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { ConfigError } from '../errors.js';
+import { scanPackagesLocked, type RejectedFile } from '../repository/adopt-dropped-wheels.js';
+import type { CollectedWheel } from '../repository/collect-wheel.js';
+import { clearDirty, listDirty, listInventoryProjects, readProjectInventory } from '../repository/inventory-store.js';
+import { withLock, type LockOptions } from '../repository/repository-lock.js';
+import { repositoryPaths, type RepositoryPaths } from '../repository/repository-paths.js';
+import { fromRow, readSummary, toRow, writeSummary, type PublishedProject } from './index-summary.js';
+import { publishProject, publishRoot, rootPageFiles, unpublishProject } from './publish-pages.js';
+
+export interface RegenerateIndexOptions {
+  /** Repository root (config `root`). */
+  readonly root: string;
+  /** Repository directory name, e.g. `glibc`. */
+  readonly repository: string;
+  /**
+   * Rebuild every page from the inventory and rescan `packages/`, instead of
+   * only the projects that changed since the last run.
+   */
+  readonly full?: boolean;
+  /** How long to wait for another writer of this repository (default 10 minutes). */
+  readonly lockTimeoutMs?: number;
+  /** Called when another writer holds the lock, e.g. to print that farm is waiting. */
+  readonly onLockWait?: LockOptions['onWait'];
+}
+
+/** An inventory file that could not be read; its project keeps its previous pages. */
+export interface InventoryProblem {
+  readonly file: string;
+  readonly message: string;
+}
+
+/** What a regeneration did. */
+export interface RegenerateResult {
+  readonly repository: string;
+  /** `full` when asked for, or when there was no usable summary of the last run. */
+  readonly mode: 'full' | 'incremental';
+  /** Projects in the index afterwards. */
+  readonly projects: number;
+  /** Projects whose pages were rendered. */
+  readonly projectsRendered: number;
+  /** Projects whose pages actually changed on disk. */
+  readonly projectsWritten: number;
+  /** Projects whose pages were removed (no wheels left). */
+  readonly projectsRemoved: number;
+  readonly rootWritten: boolean;
+  /** Whether `packages/` was listed (it is skipped when unchanged since the last scan). */
+  readonly scanned: boolean;
+  /** Wheels found in `packages/` without a record, checked and added to the index. */
+  readonly adopted: readonly CollectedWheel[];
+  /** Wheels in `packages/` that failed the checks: reported, left in place, not in the index. */
+  readonly rejected: readonly RejectedFile[];
+  /** Records dropped because their wheel was deleted from `packages/` by hand. */
+  readonly forgotten: readonly string[];
+  readonly problems: readonly InventoryProblem[];
+  readonly durationMs: number;
+}
+
+/**
+ * `farm index`: brings a repository's published index up to date with its
+ * inventory, taking over wheels copied straight into `packages/` first.
+ *
+ * Incremental (the default) re-renders only the projects marked dirty by the
+ * writers since the last run, plus the root pages when the project list or a
+ * latest version changed. `full` re-renders every project from the inventory
+ * (still skipping the write of pages that come out byte-identical and are
+ * intact on disk) and removes pages of projects that no longer exist.
+ *
+ * Every page is replaced atomically, and the run holds the repository's
+ * writer lock, so two regenerations (or a regeneration and `farm add`) never
+ * interleave, even from different processes.
+ *
+ * @throws UsageError for an invalid repository name.
+ * @throws HostError when the lock can't be had within `lockTimeoutMs`.
+ */
+export async function regenerateIndex(options: RegenerateIndexOptions): Promise<RegenerateResult> {
+  const paths = repositoryPaths(options.root, options.repository);
+  const lockOptions: LockOptions = {
+    ...(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs }),
+    ...(options.onLockWait === undefined ? {} : { onWait: options.onLockWait }),
+  };
+  return withLock(paths.lock, () => regenerateIndexLocked(paths, options.full === true), lockOptions);
+}
+
+/** Lists the repositories under `root`: directories with a `packages/` or an inventory. */
+export function listRepositories(root: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names
+    .filter((name) => !name.startsWith('.'))
+    .filter((name) => {
+      try {
+        const paths = repositoryPaths(root, name);
+        return fs.existsSync(paths.packages) || fs.existsSync(paths.inventory);
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+}
+
+/** Yield to the event loop every this many projects, so a server in the same process stays responsive. */
+const YIELD_EVERY = 64;
+
+/** The regeneration itself; the caller holds the repository lock. */
+export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolean): Promise<RegenerateResult> {
+  const started = performance.now();
+  const scan = await scanPackagesLocked(paths, full);
+  const dirty = listDirty(paths);
+  const summary = readSummary(paths);
+  const mode = full || summary === undefined ? 'full' : 'incremental';
+  const previous = new Map<string, PublishedProject>();
+  for (const row of summary?.projects ?? []) previous.set(row[0], fromRow(row));
+
+  const problems: InventoryProblem[] = [];
+  const next = new Map<string, PublishedProject>(mode === 'full' ? [] : previous);
+  let rendered = 0;
+  let written = 0;
+  let removed = 0;
+  let rootFactsChanged = mode === 'full';
+
+  const refresh = (project: string): void => {
+    let inventory;
+    try {
+      inventory = readProjectInventory(paths, project);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push({ file: error.source, message: error.message });
+      const kept = previous.get(project);
+      if (kept !== undefined) next.set(project, kept);
+      return;
+    }
+    if (inventory === undefined || inventory.files.length === 0) {
+      if (previous.has(project) || mode === 'full') unpublishProject(paths, project);
+      if (previous.has(project)) removed += 1;
+      next.delete(project);
+      rootFactsChanged = true;
+      return;
+    }
+    const before = previous.get(project);
+    const outcome = publishProject(paths, inventory, before, mode === 'full');
+    rendered += 1;
+    if (outcome.written) written += 1;
+    next.set(project, outcome.published);
+    const after = outcome.published;
+    if (
+      before === undefined ||
+      before.name !== after.name ||
+      before.latestVersion !== after.latestVersion ||
+      before.files !== after.files
+    ) {
+      rootFactsChanged = true;
+    }
+  };
+
+  const projects = mode === 'full' ? listInventoryProjects(paths) : dirty;
+  for (let i = 0; i < projects.length; i++) {
+    refresh(projects[i]!);
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+  }
+  if (mode === 'full') removed += removeStalePages(paths, new Set(next.keys()), previous);
+
+  const entries = [...next.values()].sort((a, b) => (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
+  let rootDigest = summary?.root ?? null;
+  let rootWritten = false;
+  if (rootFactsChanged || rootDigest === null || !rootPageFiles(paths).every((f) => fs.existsSync(f))) {
+    const root = publishRoot(paths, entries, rootDigest, mode === 'full');
+    rootDigest = root.digest;
+    rootWritten = root.written;
+  }
+  writeSummary(paths, { format: 1, root: rootDigest, projects: entries.map(toRow) });
+  clearDirty(paths, dirty);
+
+  return {
+    repository: paths.name,
+    mode,
+    projects: entries.length,
+    projectsRendered: rendered,
+    projectsWritten: written,
+    projectsRemoved: removed,
+    rootWritten,
+    scanned: scan.scanned,
+    adopted: scan.adopted,
+    rejected: scan.rejected,
+    forgotten: scan.forgotten,
+    problems,
+    durationMs: performance.now() - started,
+  };
+}
+
+/** Full regeneration: pages of projects with no inventory (deleted by hand, or left by a crash) go. */
+function removeStalePages(paths: RepositoryPaths, live: ReadonlySet<string>, previous: ReadonlyMap<string, unknown>): number {
+  let removed = 0;
+  for (const dir of [paths.simple, paths.pypi]) {
+    let names: fs.Dirent[];
+    try {
+      names = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of names) {
+      if (!entry.isDirectory() || entry.name.startsWith('.') || live.has(entry.name)) continue;
+      fs.rmSync(`${dir}/${entry.name}`, { recursive: true, force: true });
+      if (dir === paths.simple && previous.has(entry.name)) removed += 1;
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,32 @@
+/**
+ * What the pipeline needs from the repositories (issue 4's collector and
+ * index), as a small interface: the planner reads inventories, build and
+ * mirror jobs collect wheels, the request job regenerates indexes. The
+ * adapter over `src/repository` and `src/index` lives in
+ * `repository-adapter.ts`.
+ */
+
+/** Outcome of collecting one wheel. */
+export interface CollectOutcome {
+  /** The filename now in `<root>/<repo>/packages/`. */
+  filename: string;
+  /** False when the identical file was already there (a no-op). */
+  added: boolean;
+}
+
+export interface RepositoryPort {
+  /**
+   * Wheel filenames recorded for these projects (normalised names) in a
+   * repository; empty when it does not exist yet.
+   */
+  listWheels(repository: string, projects: readonly string[]): Promise<string[]>;
+  /**
+   * Collects a wheel: checked, atomic, immutable. The same bytes again are a
+   * no-op; different bytes under an existing name throw `WheelRejectedError`.
+   */
+  collect(repository: string, wheelPath: string): Promise<CollectOutcome>;
+  /** Regenerates the repository's index (incrementally). */
+  regenerateIndex(repository: string): Promise<void>;
+  /** Host directory holding the repository's wheels (mounted read-only into smoke tests). */
+  packagesDir(repository: string): string;
+}

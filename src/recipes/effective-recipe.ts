@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { satisfies, valid as validVersion } from '@renovatebot/pep440';
+import { UsageError } from '../errors.js';
+import { PACKAGE_MANAGERS, type PackageManager, type Recipe, type RecipeOverride } from './recipe-schema.js';
+
+/**
+ * What a recipe means for one target and one project version, after every
+ * matching override is applied. Plain JSON: it travels in job payloads and
+ * `farm recipes show` prints it as is.
+ */
+export interface EffectiveRecipe {
+  /** System packages per package manager: sorted, without duplicates. */
+  readonly packages: Readonly<Record<PackageManager, readonly string[]>>;
+  readonly env: Readonly<Record<string, string>>;
+  readonly before: readonly (readonly string[])[];
+  /** Sorted, without duplicates. */
+  readonly buildRequires: readonly string[];
+  readonly rust: boolean;
+  /** Empty: the smoke test derives the module from the project name. */
+  readonly importNames: readonly string[];
+  readonly skip: { readonly reason: string } | null;
+}
+
+/** What a project without a recipe file gets. */
+export const EMPTY_RECIPE: EffectiveRecipe = Object.freeze({
+  packages: { apk: [], apt: [], dnf: [], yum: [] },
+  env: {},
+  before: [],
+  buildRequires: [],
+  rust: false,
+  importNames: [],
+  skip: null,
+});
+
+const union = (a: readonly string[], b: readonly string[] | undefined): string[] =>
+  [...new Set([...a, ...(b ?? [])])].sort();
+
+/** Whether an override applies to `targetId` and `version` (absent selectors match everything). */
+export function overrideMatches(override: RecipeOverride, targetId: string, version: string): boolean {
+  if (override.targets !== undefined && !override.targets.includes(targetId)) return false;
+  // Pre-releases count: an override for `>=2` is meant for 2.1rc1 as well.
+  if (override.versions !== undefined && !satisfies(version, override.versions, { prereleases: true })) return false;
+  return true;
+}
+
+/**
+ * Layers a recipe's matching overrides, in file order, over its base for one
+ * target and version. Merge rules (documented in recipes/README.md):
+ *
+ * - sets merge: `packages.<manager>` and `buildRequires` are unions;
+ * - `env` merges key by key, the later value winning;
+ * - sequences and scalars are replaced: `before`, `importNames`, `rust`,
+ *   `skip` (an override's `skip: null` cancels an earlier skip).
+ *
+ * Pass `undefined` for a project without a recipe.
+ *
+ * @throws UsageError when `version` is not a PEP 440 version.
+ */
+export function effectiveRecipe(recipe: Recipe | undefined, targetId: string, version: string): EffectiveRecipe {
+  if (validVersion(version) === null) {
+    throw new UsageError(`bad version '${version}': not a PEP 440 version`);
+  }
+  if (recipe === undefined) return EMPTY_RECIPE;
+  const layers = [recipe, ...recipe.overrides.filter((o) => overrideMatches(o, targetId, version))];
+  let packages: Record<PackageManager, string[]> = { apk: [], apt: [], dnf: [], yum: [] };
+  let env: Record<string, string> = {};
+  let before: string[][] = [];
+  let buildRequires: string[] = [];
+  let rust = false;
+  let importNames: string[] = [];
+  let skip: { reason: string } | null = null;
+  for (const layer of layers) {
+    const next = { ...packages };
+    for (const pm of PACKAGE_MANAGERS) next[pm] = union(packages[pm], layer.packages?.[pm]);
+    packages = next;
+    env = { ...env, ...layer.env };
+    if (layer.before !== undefined) before = layer.before.map((argv) => [...argv]);
+    buildRequires = union(buildRequires, layer.buildRequires);
+    if (layer.rust !== undefined) rust = layer.rust;
+    if (layer.importNames !== undefined) importNames = [...layer.importNames];
+    if (layer.skip !== undefined) skip = layer.skip === null ? null : { reason: layer.skip.reason };
+  }
+  return { packages, env: sortKeys(env), before, buildRequires, rust, importNames, skip };
+}
+
+function sortKeys<V>(record: Record<string, V>): Record<string, V> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** JSON with object keys sorted at every level, so equal values serialise identically. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * `sha256:<hex>` of the effective recipe's canonical JSON. Part of a build's
+ * cache key: it changes exactly when what farm does for that build changes,
+ * and a project without a recipe always hashes like `EMPTY_RECIPE`.
+ * Target and version are not hashed; they are already in the key.
+ */
+export function recipeHash(effective: EffectiveRecipe): string {
+  return `sha256:${createHash('sha256').update('farm-recipe/1\0').update(canonicalJson(effective)).digest('hex')}`;
+}

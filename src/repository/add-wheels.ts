@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MissingFileError, WheelRejectedError } from '../errors.js';
+import { regenerateIndexLocked, type RegenerateResult } from '../index/regenerate-index.js';
+import type { RejectedFile } from './adopt-dropped-wheels.js';
+import { collectWheelLocked, type CollectedWheel, type CollectOutcome } from './collect-wheel.js';
+import { withLock, type LockOptions } from './repository-lock.js';
+import { repositoryPaths, type RepositoryPaths } from './repository-paths.js';
+import { readScanState, writeScanState } from './scan-state.js';
+
+/** Where to collect into, and how to wait for the lock. */
+export interface RepositoryTarget {
+  /** Repository root (config `root`). */
+  readonly root: string;
+  /** Repository directory name, e.g. `glibc` (see `targetSettings(...).repository`). */
+  readonly repository: string;
+  /** How long to wait for another writer of this repository (default 10 minutes). */
+  readonly lockTimeoutMs?: number;
+  readonly onLockWait?: LockOptions['onWait'];
+}
+
+export interface AddWheelsOptions extends RepositoryTarget {
+  /** Wheel files and/or directories (searched recursively for `*.whl`). */
+  readonly paths: readonly string[];
+  /** Overwrite wheels of the same name with different bytes (default: refuse them). */
+  readonly replace?: boolean;
+  /** Regenerate the index (incrementally) afterwards, under the same lock (default true). */
+  readonly index?: boolean;
+}
+
+export interface AddWheelsResult {
+  /** Every wheel that passed, with what happened to it (`added`, `replaced`, `unchanged`, `adopted`). */
+  readonly collected: readonly CollectedWheel[];
+  /** Every wheel that was refused, and why; none of them was written. */
+  readonly rejected: readonly RejectedFile[];
+  /** The regeneration, unless `index: false`. */
+  readonly index: RegenerateResult | null;
+}
+
+/**
+ * `farm add <wheel or dir>... --repo <repo>`: collects wheels from anywhere
+ * into a repository (see `collectWheelLocked` for the checks) and updates the
+ * index. A refused wheel doesn't stop the others; the caller reports
+ * `rejected` and exits non-zero when it isn't empty.
+ *
+ * @throws MissingFileError when a named path doesn't exist (before anything is collected).
+ * @throws UsageError for an invalid repository name.
+ */
+export async function addWheels(options: AddWheelsOptions): Promise<AddWheelsResult> {
+  const paths = repositoryPaths(options.root, options.repository);
+  const wheels = expandWheelPaths(options.paths);
+  return withLock(
+    paths.lock,
+    async () => {
+      const collected: CollectedWheel[] = [];
+      const rejected: RejectedFile[] = [];
+      const outcomes: CollectOutcome[] = [];
+      for (const file of wheels) {
+        try {
+          const outcome = await collectWheelLocked(paths, file, { replace: options.replace === true });
+          outcomes.push(outcome);
+          collected.push(publicPart(outcome));
+        } catch (error) {
+          if (!(error instanceof WheelRejectedError)) throw error;
+          rejected.push({ file, reason: error.reason });
+        }
+      }
+      keepScanStateCurrent(paths, outcomes);
+      const index = options.index === false ? null : await regenerateIndexLocked(paths, false);
+      return { collected, rejected, index };
+    },
+    lockOptions(options),
+  );
+}
+
+export interface CollectWheelOptions extends RepositoryTarget {
+  readonly file: string;
+  /** Name to publish under (default: the file's base name). */
+  readonly filename?: string;
+  readonly replace?: boolean;
+}
+
+/**
+ * Collects one wheel (a build's output) into a repository, taking the lock.
+ * The index is not regenerated: call `regenerateIndex` once after a batch.
+ *
+ * @throws WheelRejectedError when the wheel fails a check or its name is taken by different bytes.
+ */
+export async function collectWheel(options: CollectWheelOptions): Promise<CollectedWheel> {
+  const paths = repositoryPaths(options.root, options.repository);
+  return withLock(
+    paths.lock,
+    async () => {
+      const outcome = await collectWheelLocked(paths, options.file, {
+        replace: options.replace === true,
+        ...(options.filename === undefined ? {} : { filename: options.filename }),
+      });
+      keepScanStateCurrent(paths, [outcome]);
+      return publicPart(outcome);
+    },
+    lockOptions(options),
+  );
+}
+
+export function lockOptions(target: RepositoryTarget): LockOptions {
+  return {
+    ...(target.lockTimeoutMs === undefined ? {} : { timeoutMs: target.lockTimeoutMs }),
+    ...(target.onLockWait === undefined ? {} : { onWait: target.onLockWait }),
+  };
+}
+
+function publicPart(outcome: CollectOutcome): CollectedWheel {
+  const { packagesMtime: _ignored, ...wheel } = outcome;
+  return wheel;
+}
+
+/**
+ * farm's own renames into `packages/` move its mtime; if nothing else had
+ * changed the directory since the last scan (the mtime before farm's rename
+ * is the one recorded), record the new mtime so the next `farm index` needn't
+ * list 100,000 wheels to find nothing new.
+ */
+function keepScanStateCurrent(paths: RepositoryPaths, outcomes: readonly CollectOutcome[]): void {
+  const state = readScanState(paths);
+  let tracked = state.packagesMtimeNs;
+  for (const { packagesMtime } of outcomes) {
+    if (packagesMtime === null) continue;
+    tracked = tracked !== null && tracked === packagesMtime.before ? packagesMtime.after : null;
+  }
+  if (tracked !== state.packagesMtimeNs) writeScanState(paths, { ...state, packagesMtimeNs: tracked });
+}
+
+/** Files as given; directories expanded to the `*.whl` files below them (hidden ones skipped). */
+export function expandWheelPaths(inputs: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(input);
+    } catch {
+      throw new MissingFileError(input);
+    }
+    if (!stat.isDirectory()) {
+      files.push(input);
+      continue;
+    }
+    const found = (fs.readdirSync(input, { recursive: true }) as string[])
+      .filter((rel) => rel.endsWith('.whl') && !rel.split(path.sep).some((part) => part.startsWith('.')))
+      .sort()
+      .map((rel) => path.join(input, rel));
+    files.push(...found.filter((f) => fs.statSync(f).isFile()));
+  }
+  return files;
+}

@@ -1,0 +1,114 @@
+import { LEGACY_HTML, SIMPLE_JSON } from '../index/content-types.js';
+import { normalizeName } from '../wheels/normalize-name.js';
+
+/**
+ * What to answer for a request path below the repository root. Pure: the
+ * server turns it into file reads. Paths are segment arrays relative to the
+ * root, already checked to be plain names (no `..`, no hidden names).
+ */
+export type Route =
+  /** `/`: the list of repositories. */
+  | { readonly kind: 'listing' }
+  /** Redirect (301) to `location`, relative to the requested URL. */
+  | { readonly kind: 'redirect'; readonly location: string }
+  /** A simple-API page: `index.json` or `index.html` in `dir`, by content negotiation. */
+  | { readonly kind: 'negotiated'; readonly dir: readonly string[] }
+  /** A plain file with a fixed content type. */
+  | { readonly kind: 'file'; readonly file: readonly string[]; readonly contentType: string }
+  | { readonly kind: 'bad-request'; readonly reason: string }
+  | { readonly kind: 'not-found' };
+
+/** Content type of `<wheel>.metadata` (PEP 658 core metadata: RFC 822 text). */
+export const METADATA_CONTENT_TYPE = 'text/plain; charset=utf-8';
+export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
+
+const PROJECT_SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Routes a raw request path (`/glibc/simple/Foo_Bar/`, still percent-encoded).
+ *
+ * - `/<repo>/simple/` and `/<repo>/simple/<project>/` are negotiated (PEP 691);
+ * - a project name that isn't normalised redirects to the normalised URL
+ *   (PEP 503), as does a missing trailing slash;
+ * - `/<repo>/pypi/<project>/json` is the legacy JSON;
+ * - `/<repo>/packages/<file>` are the wheels and their `.metadata`;
+ * - `/<repo>/` is the page for humans;
+ * - a hidden segment (`.farm/`, temp files), `..`, an encoded `/`, `\` or NUL
+ *   never reaches the file system.
+ */
+export function routeRequest(rawPath: string): Route {
+  if (!rawPath.startsWith('/')) return { kind: 'bad-request', reason: 'path must start with /' };
+  const segments: string[] = [];
+  for (const raw of rawPath.slice(1).split('/')) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return { kind: 'bad-request', reason: 'malformed percent-encoding' };
+    }
+    if (/[/\\\0]/.test(segment) || segment === '..' || segment === '.') {
+      return { kind: 'bad-request', reason: 'path escapes the repository root' };
+    }
+    if (segment.startsWith('.')) return { kind: 'not-found' };
+    segments.push(segment);
+  }
+  // `segments` ends with '' when the path ends with '/'.
+  const trailingSlash = segments[segments.length - 1] === '';
+  const parts = trailingSlash ? segments.slice(0, -1) : segments;
+  if (parts.some((p) => p === '')) return { kind: 'not-found' };
+  const last = parts[parts.length - 1] ?? '';
+  const [repo, area, name, ...rest] = parts;
+
+  if (repo === undefined) return { kind: 'listing' };
+  if (area === undefined) {
+    return trailingSlash
+      ? { kind: 'file', file: [repo, 'index.html'], contentType: HTML_CONTENT_TYPE }
+      : { kind: 'redirect', location: `${encodeURIComponent(repo)}/` };
+  }
+  if (area === 'index.html' && name === undefined && !trailingSlash) {
+    return { kind: 'file', file: [repo, 'index.html'], contentType: HTML_CONTENT_TYPE };
+  }
+
+  if (area === 'simple') {
+    if (name === undefined) {
+      return trailingSlash ? { kind: 'negotiated', dir: [repo, 'simple'] } : { kind: 'redirect', location: 'simple/' };
+    }
+    if (rest.length === 0 && !trailingSlash && (name === 'index.html' || name === 'index.json')) {
+      return staticPage([repo, 'simple', name]);
+    }
+    if (!PROJECT_SEGMENT.test(name)) return { kind: 'not-found' };
+    const normalized = normalizeName(name);
+    if (rest.length === 0) {
+      if (normalized !== name) return { kind: 'redirect', location: `${trailingSlash ? '../' : ''}${normalized}/` };
+      return trailingSlash ? { kind: 'negotiated', dir: [repo, 'simple', name] } : { kind: 'redirect', location: `${name}/` };
+    }
+    if (rest.length === 1 && !trailingSlash && (rest[0] === 'index.html' || rest[0] === 'index.json')) {
+      if (normalized !== name) return { kind: 'redirect', location: `../${normalized}/${rest[0]}` };
+      return staticPage([repo, 'simple', name, rest[0]]);
+    }
+    return { kind: 'not-found' };
+  }
+
+  if (area === 'pypi' && name !== undefined && PROJECT_SEGMENT.test(name)) {
+    const normalized = normalizeName(name);
+    if (rest.length === 1 && rest[0] === 'json' && !trailingSlash) {
+      if (normalized !== name) return { kind: 'redirect', location: `../${normalized}/json` };
+      return { kind: 'file', file: [repo, 'pypi', name, 'json'], contentType: 'application/json' };
+    }
+    if (rest.length === 0 && normalized !== name) {
+      return { kind: 'redirect', location: `${trailingSlash ? '../' : ''}${normalized}/json` };
+    }
+    return { kind: 'not-found' };
+  }
+
+  if (area === 'packages' && name !== undefined && rest.length === 0 && !trailingSlash) {
+    const contentType = last.endsWith('.metadata') ? METADATA_CONTENT_TYPE : 'application/octet-stream';
+    return { kind: 'file', file: [repo, 'packages', name], contentType };
+  }
+  return { kind: 'not-found' };
+}
+
+function staticPage(file: string[]): Route {
+  const json = file[file.length - 1] === 'index.json';
+  return { kind: 'file', file, contentType: json ? SIMPLE_JSON : `${LEGACY_HTML}; charset=utf-8` };
+}

@@ -1,0 +1,11 @@
+import type { ConnectionOptions } from 'bullmq';
+import { redisOptions } from '../pipeline/redis-connection.js';
+
+/**
+ * BullMQ connection options for a farm Redis URL (`redis://`, `rediss://`,
+ * `unix://`). ioredis' option type declares `retryStrategy` as nullable where
+ * BullMQ's does not; farm never sets it, so the object is the same either way.
+ */
+export function bullConnection(url: string): ConnectionOptions {
+  return redisOptions(url) as ConnectionOptions;
+}

@@ -1,0 +1,96 @@
+/**
+ * Exit codes and logs of a real build with a broken package, run the way a
+ * distributed farm runs: `farm worker` processes serve a shared Redis and
+ * `farm build` follows from another process. The failed row names its log;
+ * `farm logs`, exactly as the summary's hint prints it, shows the compiler
+ * error.
+ */
+import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareBuildEnv, TEST_REDIS_URL, type BuildEnv } from './support/build-env.js';
+import { runFarm, startFarm } from './support/farm-process.js';
+
+const TARGET = 'glibc-x86_64';
+let env: BuildEnv;
+let worker: ChildProcess | undefined;
+let workerOutput = '';
+
+beforeAll(async () => {
+  env = await prepareBuildEnv({ fixtures: ['farmfix-broken', 'farmfix-cext'], targets: [TARGET] });
+  await env.requirements('requirements.txt', ['farmfix-broken', 'farmfix-cext']);
+  worker = startFarm(['worker', '--targets', TARGET], {
+    cwd: env.dir,
+    env: env.env({ REDIS_URL: TEST_REDIS_URL, FARM_REDIS_PREFIX: env.prefix }),
+  });
+  worker.stdout?.on('data', (d: Buffer) => (workerOutput += d.toString()));
+  worker.stderr?.on('data', (d: Buffer) => (workerOutput += d.toString()));
+});
+
+afterAll(async () => {
+  if (worker !== undefined && worker.exitCode === null) {
+    const exited = new Promise((r) => worker!.once('close', r));
+    worker.kill('SIGTERM');
+    await exited;
+  }
+  await env?.cleanup();
+});
+
+const distributed = () => env.env({ REDIS_URL: TEST_REDIS_URL, FARM_REDIS_PREFIX: env.prefix });
+
+describe('farm build with a broken package', () => {
+  let requestId = '';
+  let logsCommand: string[] = [];
+
+  it('exits 1, and the failed row of the summary shows the log path', async () => {
+    const r = await runFarm(['build', 'requirements.txt', '--targets', TARGET, '--index-url', env.indexUrl], {
+      cwd: env.dir,
+      env: distributed(),
+    });
+    expect(r.code, `${r.stdout}\n${r.stderr}\nworker:\n${workerOutput}`).toBe(1);
+    requestId = /^request (\S+): following /m.exec(r.stdout)?.[1] ?? '';
+    expect(requestId).not.toBe('');
+    // Without a terminal: one plain line per event, no cursor movement.
+    expect(r.stdout).not.toContain('\u001b[');
+    expect(r.stdout).toMatch(/^\[\s*\S+\] farmfix-broken 1\.0 \(glibc-x86_64, py3\.11\): failed \(log: \/\S+\)$/m);
+
+    const failed = /^farmfix-broken\s+1\.0\s+glibc-x86_64\s+failed\s+(\/\S+)$/m.exec(r.stdout);
+    expect(failed, r.stdout).not.toBeNull();
+    expect(existsSync(failed![1]!)).toBe(true);
+    expect(r.stdout).toMatch(/^farmfix-cext\s+1\.0\s+glibc-x86_64\s+built\s/m);
+    expect(r.stdout).toMatch(/^error: 1 build failed$/m);
+
+    const hint = /^hint: see a log with: farm (logs .+)$/m.exec(r.stdout);
+    expect(hint).not.toBeNull();
+    logsCommand = hint![1]!.split(' ');
+    expect(logsCommand).toEqual(['logs', requestId, 'farmfix-broken', '--target', TARGET]);
+  });
+
+  it('farm logs on that row prints the compiler error', async () => {
+    const r = await runFarm(logsCommand, { cwd: env.dir, env: distributed() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/_bad\.c:\d+:\d+: error: .farmfix_undeclared_identifier. undeclared/);
+  });
+
+  it('--json gives the same result machine-readably, with exit 1', async () => {
+    const r = await runFarm(['build', 'requirements.txt', '--targets', TARGET, '--index-url', env.indexUrl, '--json'], {
+      cwd: env.dir,
+      env: distributed(),
+    });
+    expect(r.code).toBe(1);
+    const status = JSON.parse(r.stdout) as { state: string; rows: { name: string; state: string; logPath?: string }[] };
+    expect(status.state).toBe('done');
+    const byName = new Map(status.rows.map((row) => [row.name, row]));
+    expect(byName.get('farmfix-broken')).toMatchObject({ state: 'failed', logPath: expect.stringMatching(/^\//) });
+    expect(byName.get('farmfix-cext')?.state).toBe('cached');
+  });
+
+  it('farm status shows the request with its failed row', async () => {
+    const r = await runFarm(['status', requestId], { cwd: env.dir, env: distributed() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^request ${requestId} {2}done`, 'm'));
+    expect(r.stdout).toMatch(/^farmfix-broken\s+1\.0\s+glibc-x86_64\s+failed\s+\//m);
+    const list = await runFarm(['status'], { cwd: env.dir, env: distributed() });
+    expect(list.stdout).toContain(requestId);
+  });
+});

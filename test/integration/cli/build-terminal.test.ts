@@ -1,0 +1,107 @@
+/**
+ * `farm build` in a real terminal: tmux runs the command as a user would
+ * type it, and the test reads the screen. Live progress must appear, be
+ * redrawn in place (one block, not a scrolling log) and change as the build
+ * advances; the closing table must have every package × target.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareBuildEnv, type BuildEnv } from './support/build-env.js';
+import { writeFarmShim } from './support/farm-process.js';
+
+const run = promisify(execFile);
+const TARGETS = ['glibc-x86_64', 'musl-x86_64'];
+// farmfix-a pulls in farmfix-b (pure) and farmfix-c (C extension).
+const PACKAGES = ['farmfix-a', 'farmfix-b', 'farmfix-c', 'farmfix-cext', 'farmfix-purewheel'];
+const socket = `farm-cli-${randomBytes(4).toString('hex')}`;
+const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], { timeout: 10_000 });
+
+let env: BuildEnv;
+
+beforeAll(async () => {
+  env = await prepareBuildEnv({ fixtures: PACKAGES, targets: TARGETS });
+  const bin = path.join(env.dir, 'bin');
+  await mkdir(bin);
+  await writeFarmShim(bin);
+  await env.requirements('requirements.txt', ['farmfix-cext', 'farmfix-a', 'farmfix-purewheel']);
+  const vars = env.env({ PATH: `${bin}:${process.env['PATH'] ?? ''}`, TERM: 'xterm-256color' });
+  // A private tmux server (-L) started with exactly this environment.
+  const envArgs = ['FARM_CONFIG', 'PATH', 'TERM', 'HOME'].flatMap((k) => (vars[k] === undefined ? [] : ['-e', `${k}=${vars[k]}`]));
+  await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'farm', '-x', '200', '-y', '50', '-c', env.dir, ...envArgs], {
+    env: vars,
+  });
+  await tmux('set-option', '-t', 'farm', 'history-limit', '5000');
+});
+
+afterAll(async () => {
+  await tmux('kill-server').catch(() => {});
+  await env?.cleanup();
+});
+
+/** The visible screen plus scrollback, escapes removed by tmux. */
+async function screen(): Promise<string> {
+  return (await tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'farm')).stdout;
+}
+
+/** A progress line of a target, minus its elapsed time (which ticks on its own). */
+function progressOf(text: string, target: string): string | undefined {
+  const line = text.split('\n').find((l) => new RegExp(`^\\s+[•✓✗] ${target}\\s`).test(l));
+  return line?.replace(/\s+\S+$/, '');
+}
+
+describe('farm build in a terminal', () => {
+  it('shows live progress that updates in place, then the summary table of every package × target', async () => {
+    await tmux(
+      'send-keys',
+      '-t',
+      'farm',
+      `farm build requirements.txt --targets ${TARGETS.join(',')} --index-url ${env.indexUrl}; echo "FARM-EXIT=$?"`,
+      'Enter',
+    );
+
+    const seen = new Map<string, Set<string>>(TARGETS.map((t) => [t, new Set()]));
+    let final = '';
+    const deadline = Date.now() + 40 * 60_000;
+    while (Date.now() < deadline) {
+      const text = await screen();
+      for (const target of TARGETS) {
+        const progress = progressOf(text, target);
+        if (progress !== undefined) seen.get(target)!.add(progress);
+      }
+      if (/^FARM-EXIT=\d+$/m.test(text)) {
+        final = text;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(final, 'farm build did not finish').not.toBe('');
+    expect(final).toMatch(/^FARM-EXIT=0$/m);
+
+    // Live progress: one line per target with every count, and it changed while we watched.
+    for (const target of TARGETS) {
+      const states = [...seen.get(target)!];
+      expect(states.length, `progress of ${target} never changed: ${states.join(' | ')}`).toBeGreaterThanOrEqual(2);
+      expect(progressOf(final, target)).toMatch(/\d+ resolved · \d+ cached · \d+ mirrored · \d+ building · \d+ built · 0 failed/);
+    }
+    // Redrawn in place: the whole scrollback holds the progress block exactly once.
+    expect(final.match(/^farm build \S+ {2}/gm)).toHaveLength(1);
+    expect(final.split('\n').filter((l) => /^\s+[•✓✗] glibc-x86_64\s/.test(l))).toHaveLength(1);
+
+    // The summary: every package × target, each with a final result.
+    const rows = final.split('\n').filter((l) => /^farmfix-\S+\s+\S+\s+(glibc|musl)-\S+\s+\S+/.test(l));
+    for (const pkg of PACKAGES) {
+      for (const target of TARGETS) {
+        const row = rows.find((r) => r.startsWith(`${pkg} `) && r.split(/\s+/)[2] === target);
+        expect(row, `no summary row for ${pkg} on ${target}`).toBeDefined();
+        expect(row!.split(/\s+/)[3]).toMatch(/^(cached|mirrored|built)$/);
+      }
+    }
+    expect(rows.find((r) => r.startsWith('farmfix-purewheel ') && r.includes('glibc-x86_64'))).toMatch(/\smirrored\s/);
+    expect(rows.find((r) => r.startsWith('farmfix-cext ') && r.includes('musl-x86_64'))).toMatch(/\sbuilt\s+(\d+ms|[\d.]+s|\d+m\d+s)\s/);
+    expect(final).toMatch(/^10 package × target rows: /m);
+  });
+});

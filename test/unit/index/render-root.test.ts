@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { renderHumanPage, renderRootHtml, renderRootJson, type RootEntry } from '../../../src/index/render-root.js';
+
+const entries: RootEntry[] = [
+  { project: 'a-b', name: 'A_B', latestVersion: '1.0', files: 2 },
+  { project: 'evil', name: '<script>', latestVersion: '2.0<', files: 1 },
+];
+
+describe('root pages', () => {
+  it('PEP 503 root links each project by its normalised name, text escaped, with the PEP 629 tag', () => {
+    const html = renderRootHtml(entries);
+    expect(html).toContain('<meta name="pypi:repository-version" content="1.1">');
+    expect(html).toContain('<a href="a-b/">A_B</a><br>');
+    expect(html).toContain('<a href="evil/">&lt;script&gt;</a><br>');
+    expect(html).not.toContain('<script>');
+  });
+
+  it('PEP 691 root lists the projects with api-version 1.1', () => {
+    expect(JSON.parse(renderRootJson(entries))).toEqual({
+      meta: { 'api-version': '1.1' },
+      projects: [{ name: 'A_B' }, { name: '<script>' }],
+    });
+  });
+
+  it('the human page lists projects with latest versions', () => {
+    const html = renderHumanPage('glibc', entries);
+    expect(html).toContain('<title>farm repository glibc</title>');
+    expect(html).toContain('<tr><td><a href="simple/a-b/">A_B</a></td><td>1.0</td><td>2</td></tr>');
+    expect(html).toContain('<td>2.0&lt;</td>');
+    expect(html).toContain('2 projects');
+  });
+
+  it('an empty repository renders valid empty pages', () => {
+    expect(renderRootHtml([])).toContain('<body>\n  </body>');
+    expect(JSON.parse(renderRootJson([]))).toEqual({ meta: { 'api-version': '1.1' }, projects: [] });
+  });
+});
