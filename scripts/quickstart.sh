@@ -37,6 +37,16 @@ elif ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
   exit 2
 fi
 
+# The example upstream index offers Debian's pip/setuptools/wheel wheels, so
+# that pip's build isolation works without PyPI.
+for whl in pip setuptools wheel; do
+  if ! compgen -G "/usr/share/python-wheels/$whl-*.whl" >/dev/null; then
+    echo "quickstart: Debian's $whl wheel is missing from /usr/share/python-wheels; install it with:" >&2
+    echo "  apt-get install python3-pip-whl python3-setuptools-whl python3-wheel-whl" >&2
+    exit 2
+  fi
+done
+
 step "install and build farm"
 if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund

@@ -5,14 +5,17 @@
 # run changes nothing.
 #
 # Usage: scripts/setup-host.sh [--with-test-tools]
-#   --with-test-tools  also installs what the test suite drives (nginx, tmux).
+#   --with-test-tools  also installs what the test suite drives: nginx and
+#                      tmux, docker-compose (validates compose.yaml), and
+#                      Debian's pip/setuptools/wheel wheels for the offline
+#                      upstream index the tests serve.
 set -euo pipefail
 
 want_test_tools=0
 for arg in "$@"; do
   case "$arg" in
     --with-test-tools) want_test_tools=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "setup-host: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -26,7 +29,7 @@ fi
 
 packages=(docker.io redis-server qemu-user-static binfmt-support debootstrap git)
 if [ "$want_test_tools" = 1 ]; then
-  packages+=(nginx-light tmux)
+  packages+=(nginx-light tmux docker-compose python3-pip-whl python3-setuptools-whl python3-wheel-whl)
 fi
 
 missing=()
@@ -44,11 +47,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   say "packages present"
-fi
-
-# nginx-light's postinst may start a default nginx on :80; tests start their own.
-if [ "$want_test_tools" = 1 ] && pgrep -x nginx >/dev/null 2>&1 && [ ! -e /run/farm-keep-nginx ]; then
-  nginx -s quit 2>/dev/null || true
 fi
 
 if docker_ok() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }; docker_ok; then

@@ -178,7 +178,7 @@ case "$arch" in
   aarch64) ossl_target=linux-aarch64 ;;
   *) echo "build-rootfs: no OpenSSL target for $arch" >&2; exit 3 ;;
 esac
-quiet openssl-configure ./Configure "$ossl_target" no-shared no-tests no-docs no-afalgeng -fPIC \
+quiet openssl-configure ./Configure "$ossl_target" no-shared no-tests no-afalgeng -fPIC \
   --prefix="$stage" --libdir=lib --openssldir=/etc/ssl CC=musl-gcc
 quiet openssl-make make -j"$jobs" build_libs
 quiet openssl-install make install_dev

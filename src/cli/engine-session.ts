@@ -5,11 +5,9 @@
  * redis-server and runs the workers in-process; the other commands join a
  * running one when there is one.
  */
-import { Redis } from 'ioredis';
 import { stateDir } from '../config/load-config.js';
 import type { FarmConfig } from '../config/schema.js';
-import { embeddedSocketPath } from '../pipeline/embedded-redis.js';
-import { openEngine, withEmbeddedRedis, type Engine } from '../pipeline/engine.js';
+import type { Engine } from '../pipeline/engine.js';
 import type { CliContext } from './context.js';
 
 /** Env var naming the Redis key prefix, to run several farms on one Redis (default `farm`). */
@@ -27,6 +25,7 @@ export function isDistributed(config: FarmConfig): boolean {
 }
 
 async function answers(socketPath: string): Promise<boolean> {
+  const { Redis } = await import('ioredis');
   const client = new Redis({ path: socketPath, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});
   try {
@@ -50,6 +49,9 @@ export async function withEngine<T>(
   fn: (engine: Engine, mode: 'distributed' | 'embedded') => Promise<T>,
 ): Promise<T> {
   const config = await ctx.config();
+  // Loaded on use: BullMQ and friends are not needed for --help or usage errors.
+  const { openEngine, withEmbeddedRedis } = await import('../pipeline/engine.js');
+  const { embeddedSocketPath } = await import('../pipeline/embedded-redis.js');
   const prefix = prefixOption(ctx);
   const session = async (redisUrl: string | undefined, workers: boolean, mode: 'distributed' | 'embedded') => {
     const engine = await openEngine(config, { ...prefix, ...(redisUrl === undefined ? {} : { redisUrl }), workers });

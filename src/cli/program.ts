@@ -11,7 +11,10 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerImages } from './commands/images.js';
 import { registerLogs } from './commands/logs.js';
 import { registerRecipes } from './commands/recipes.js';
+import { registerRepositoryCommands } from './commands/repository.js';
 import { registerRequestCommands } from './commands/requests.js';
+import { registerServe } from './commands/serve.js';
+import { registerTriggers } from './commands/triggers.js';
 import { registerWorker } from './commands/worker.js';
 import type { CliContext } from './context.js';
 import { examples } from './options.js';
@@ -71,11 +74,12 @@ export function buildProgram(ctx: CliContext, result: { code: ExitCode }): Comma
   registerRequestCommands(program, ctx, run);
   registerLogs(program, ctx, run);
   registerWorker(program, ctx, run);
+  registerRepositoryCommands(program, ctx, run);
+  registerServe(program, ctx, run);
   registerImages(program, ctx, run);
   registerRecipes(program, ctx, run);
   registerDoctor(program, ctx, run);
-  // --- Commands wired to other areas' modules as they land: index, add, yank,
-  // --- unyank, serve (repository), api and schedule (triggers).
+  registerTriggers(program, ctx, run);
   addConfigOption(program);
   return program;
 }

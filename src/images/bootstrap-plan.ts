@@ -5,9 +5,9 @@ import { bootstrapImageName, bootstrapLabels, interpreterPath } from './image-na
 import { recipeHash, type RecipeFile } from './recipe-hash.js';
 
 /**
- * Bumped when what farm adds when loading the rootfs (env, labels, cmd, the
- * image archive format) changes, so
- * that existing images no longer match and are rebuilt.
+ * Bumped when what farm adds while turning a rootfs into an image (env,
+ * labels, cmd, the archive format) changes, so that existing images no longer
+ * match and are rebuilt.
  */
 export const IMPORT_FORMAT = '2';
 

@@ -22,9 +22,9 @@ export function expectedArchitecture(platform: DockerPlatform): { architecture: 
 /**
  * The image config (OCI/Docker image JSON) of a single-layer image. Pure.
  *
- * farm writes this itself instead of using `docker import --platform`: engines
- * before 23.0 accept the platform parameter of an import but keep only its OS,
- * so an armhf rootfs would be recorded as amd64. `docker load` keeps the
+ * farm writes this itself instead of using `docker import --platform`: older
+ * engines (Docker 20.10 here) accept the platform parameter of an import but
+ * keep only its OS, so an armhf rootfs would be recorded as amd64. `docker load` keeps the
  * config as given, on every engine version.
  */
 export function imageConfig(spec: ImageSpec, diffId: string, created: string): Record<string, unknown> {

@@ -35,7 +35,8 @@ export async function loadRootfs(
     pack.finalize();
   })();
   writing.catch((error: unknown) => pack.destroy(error as Error));
-  const response = await docker.loadImage(pack, { quiet: false });
+  // tar-stream's pack is a streamx Readable: pipe-compatible, typed apart from Node's.
+  const response = await docker.loadImage(pack as unknown as NodeJS.ReadableStream, { quiet: false });
   const [events] = await Promise.all([followStream(docker, response), writing]);
   const error = streamError(events);
   if (error !== undefined) throw new HostError(`docker load of ${spec.name} failed: ${error}`);

@@ -1,36 +1,29 @@
-import { z } from 'zod';
 import { readFileIfExistsSync, writeFileAtomicSync } from '../repository/atomic-file.js';
 import type { RepositoryPaths } from '../repository/repository-paths.js';
-import { validate } from '../validation/validate.js';
 import type { RootEntry } from './render-root.js';
 
 /**
  * `.farm/index-summary.json`: what the last regeneration published, one
- * compact row per project. It lets an incremental run rebuild the root pages
- * without opening 20,000 inventory files, and lets any run skip rewriting a
- * page whose rendering hasn't changed.
+ * compact row per project. An incremental run rebuilds the root pages from it
+ * without opening 20,000 inventory files, and any run skips a project whose
+ * input digest (renderers + inventory bytes, see `pagesInputDigest`) is
+ * unchanged.
  *
- * Row: `[project, name, latestVersion, files, digest, [htmlBytes, jsonBytes, legacyBytes]]`,
- * where `digest` is the sha1 of the three rendered pages.
+ * Row: `[project, name, latestVersion, files, inputDigest, [htmlBytes, jsonBytes, legacyBytes]]`.
  */
-export const SummaryRow = z.tuple([
-  z.string(),
-  z.string(),
-  z.string().nullable(),
-  z.int().nonnegative(),
-  z.string(),
-  z.tuple([z.int().nonnegative(), z.int().nonnegative(), z.int().nonnegative()]),
-]);
-export type SummaryRow = z.infer<typeof SummaryRow>;
+export type SummaryRow = [string, string, string | null, number, string, [number, number, number]];
 
-export const IndexSummary = z.strictObject({
-  format: z.literal(1),
-  /** sha1 of the three root pages as last published. */
-  root: z.string().nullable(),
+export interface IndexSummary {
+  readonly format: 1;
+  /** `rendererFingerprint()` of the farm that wrote it; another one means full regeneration. */
+  readonly renderer: string;
+  /** sha1 of `simple/index.html` + `simple/index.json` as last published. */
+  readonly rootSimple: string | null;
+  /** sha1 of the page for humans as last published. */
+  readonly rootHuman: string | null;
   /** Sorted by project. */
-  projects: z.array(SummaryRow),
-});
-export type IndexSummary = z.infer<typeof IndexSummary>;
+  readonly projects: SummaryRow[];
+}
 
 /** A published project: its root-page facts and what was written for it. */
 export interface PublishedProject extends RootEntry {
@@ -47,15 +40,20 @@ export function fromRow(row: SummaryRow): PublishedProject {
 }
 
 /**
- * Reads the summary. A missing or invalid one (a crash can't cause that, the
- * file is replaced atomically, but a hand edit can) returns `undefined`, and
- * the caller falls back to a full regeneration, which rewrites it.
+ * Reads the summary; `undefined` when it is missing or malformed, and the
+ * caller falls back to a full regeneration, which rewrites it.
+ *
+ * Checked by hand rather than with a zod schema: it is farm's private cache
+ * (never user input, replaced atomically, rebuilt by `farm index --full`), it
+ * is read on every incremental run, and schema-parsing 20,000 tuples would
+ * take most of that run's 50 ms budget.
  */
 export function readSummary(paths: RepositoryPaths): IndexSummary | undefined {
   const bytes = readFileIfExistsSync(paths.summary);
   if (bytes === undefined) return undefined;
   try {
-    return validate(IndexSummary, JSON.parse(bytes.toString('utf8')), paths.summary);
+    const data: unknown = JSON.parse(bytes.toString('utf8'));
+    return isSummary(data) ? data : undefined;
   } catch {
     return undefined;
   }
@@ -63,4 +61,21 @@ export function readSummary(paths: RepositoryPaths): IndexSummary | undefined {
 
 export function writeSummary(paths: RepositoryPaths, summary: IndexSummary): void {
   writeFileAtomicSync(paths.summary, JSON.stringify(summary));
+}
+
+const isDigest = (v: unknown): boolean => v === null || typeof v === 'string';
+const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+
+function isSummary(data: unknown): data is IndexSummary {
+  if (typeof data !== 'object' || data === null) return false;
+  const s = data as Record<string, unknown>;
+  if (s.format !== 1 || typeof s.renderer !== 'string' || !isDigest(s.rootSimple) || !isDigest(s.rootHuman)) return false;
+  if (!Array.isArray(s.projects)) return false;
+  for (const row of s.projects as unknown[]) {
+    if (!Array.isArray(row) || row.length !== 6) return false;
+    const [project, name, latest, files, digest, sizes] = row as unknown[];
+    if (typeof project !== 'string' || typeof name !== 'string' || !isDigest(latest) || !isCount(files)) return false;
+    if (typeof digest !== 'string' || !Array.isArray(sizes) || sizes.length !== 3 || !sizes.every(isCount)) return false;
+  }
+  return true;
 }

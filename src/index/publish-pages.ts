@@ -13,8 +13,7 @@ import { renderHumanPage, renderRootHtml, renderRootJson, type RootEntry } from 
 /**
  * Publishing: every page is replaced atomically (temp file + rename, see
  * `writeFileAtomicSync`), so a client reading during a regeneration gets the
- * old page or the new one. Pages whose rendering is byte-identical to what
- * was last published are not rewritten at all.
+ * old page or the new one, never a mix or a partial file.
  */
 
 /** The files of one project's pages. */
@@ -26,46 +25,29 @@ export function projectPageFiles(paths: RepositoryPaths, project: string): reado
   ];
 }
 
-/** The root pages: PEP 503 HTML, PEP 691 JSON, the page for humans. */
-export function rootPageFiles(paths: RepositoryPaths): readonly [string, string, string] {
-  return [path.join(paths.simple, 'index.html'), path.join(paths.simple, 'index.json'), paths.humanPage];
-}
-
-export interface PublishOutcome {
-  readonly published: PublishedProject;
-  /** False when the pages were already up to date. */
-  readonly written: boolean;
-}
-
 /**
  * Renders and publishes one project's three pages.
  *
- * @param previous what the summary says was last published for it.
- * @param verify also check the files on disk still have the recorded sizes
- *   (full regeneration: repairs pages deleted or edited by hand).
+ * @param inputDigest the digest of what the pages are rendered from, recorded in the summary.
  */
-export function publishProject(
-  paths: RepositoryPaths,
-  project: IndexProject,
-  previous: PublishedProject | undefined,
-  verify: boolean,
-): PublishOutcome {
+export function publishProject(paths: RepositoryPaths, project: IndexProject, inputDigest: string): PublishedProject {
   const view = projectView(project);
   const pages = [renderProjectHtml(view), renderProjectJson(view), renderLegacyJson(view)] as const;
-  const digest = digestOf(pages);
-  const sizes = [Buffer.byteLength(pages[0]), Buffer.byteLength(pages[1]), Buffer.byteLength(pages[2])] as const;
-  const published: PublishedProject = {
+  const files = projectPageFiles(paths, view.project);
+  for (let i = 0; i < 3; i++) writeFileAtomicSync(files[i]!, pages[i]!);
+  return {
     project: view.project,
     name: view.name,
     latestVersion: view.latestVersion,
     files: view.files.length,
-    digest,
-    sizes,
+    digest: inputDigest,
+    sizes: [Buffer.byteLength(pages[0]), Buffer.byteLength(pages[1]), Buffer.byteLength(pages[2])],
   };
-  const files = projectPageFiles(paths, view.project);
-  if (previous?.digest === digest && (!verify || haveSizes(files, sizes))) return { published, written: false };
-  for (let i = 0; i < 3; i++) writeFileAtomicSync(files[i]!, pages[i]!);
-  return { published, written: true };
+}
+
+/** True when a project's pages are on disk with the sizes last published. */
+export function projectPagesIntact(paths: RepositoryPaths, published: PublishedProject): boolean {
+  return haveSizes(projectPageFiles(paths, published.project), published.sizes);
 }
 
 /** Removes a project's pages (its last wheel is gone). */
@@ -75,30 +57,38 @@ export function unpublishProject(paths: RepositoryPaths, project: string): void 
 }
 
 /**
- * Publishes the root pages for `entries` (sorted by project) unless they are
- * identical to `previousDigest` and, with `verify`, still on disk.
- *
- * @returns the digest of the root pages and whether they were written.
+ * Publishes `simple/index.html` and `simple/index.json` (they depend on the
+ * project names only) unless identical to `previousDigest` and on disk.
  */
-export function publishRoot(
+export function publishSimpleRoot(
   paths: RepositoryPaths,
   entries: readonly RootEntry[],
   previousDigest: string | null,
-  verify: boolean,
 ): { digest: string; written: boolean } {
-  const pages = [renderRootHtml(entries), renderRootJson(entries), renderHumanPage(paths.name, entries)] as const;
-  const digest = digestOf(pages);
-  const files = rootPageFiles(paths);
-  const sizes = pages.map((p) => Buffer.byteLength(p));
-  if (previousDigest === digest && (!verify || haveSizes(files, sizes))) return { digest, written: false };
-  for (let i = 0; i < 3; i++) writeFileAtomicSync(files[i]!, pages[i]!);
-  return { digest, written: true };
+  const files = [path.join(paths.simple, 'index.html'), path.join(paths.simple, 'index.json')];
+  return publishIfChanged(files, [renderRootHtml(entries), renderRootJson(entries)], previousDigest);
 }
 
-function digestOf(pages: readonly string[]): string {
+/** Publishes the page for humans (names, latest versions, counts) unless unchanged. */
+export function publishHumanPage(
+  paths: RepositoryPaths,
+  entries: readonly RootEntry[],
+  previousDigest: string | null,
+): { digest: string; written: boolean } {
+  return publishIfChanged([paths.humanPage], [renderHumanPage(paths.name, entries)], previousDigest);
+}
+
+function publishIfChanged(
+  files: readonly string[],
+  pages: readonly string[],
+  previousDigest: string | null,
+): { digest: string; written: boolean } {
   const hash = createHash('sha1');
   for (const page of pages) hash.update(page).update('\0');
-  return hash.digest('hex');
+  const digest = hash.digest('hex');
+  if (digest === previousDigest && haveSizes(files, pages.map((p) => Buffer.byteLength(p)))) return { digest, written: false };
+  files.forEach((file, i) => writeFileAtomicSync(file, pages[i]!));
+  return { digest, written: true };
 }
 
 function haveSizes(files: readonly string[], sizes: readonly number[]): boolean {

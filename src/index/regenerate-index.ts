@@ -3,11 +3,18 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
 import { scanPackagesLocked, type RejectedFile } from '../repository/adopt-dropped-wheels.js';
 import type { CollectedWheel } from '../repository/collect-wheel.js';
-import { clearDirty, listDirty, listInventoryProjects, readProjectInventory } from '../repository/inventory-store.js';
+import {
+  clearDirty,
+  listDirty,
+  listInventoryProjects,
+  parseProjectInventory,
+  readProjectInventoryBytes,
+} from '../repository/inventory-store.js';
 import { withLock, type LockOptions } from '../repository/repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from '../repository/repository-paths.js';
 import { fromRow, readSummary, toRow, writeSummary, type PublishedProject } from './index-summary.js';
-import { publishProject, publishRoot, rootPageFiles, unpublishProject } from './publish-pages.js';
+import { projectPagesIntact, publishHumanPage, publishProject, publishSimpleRoot, unpublishProject } from './publish-pages.js';
+import { pagesInputDigest, rendererFingerprint } from './renderer-fingerprint.js';
 
 export interface RegenerateIndexOptions {
   /** Repository root (config `root`). */
@@ -38,9 +45,9 @@ export interface RegenerateResult {
   readonly mode: 'full' | 'incremental';
   /** Projects in the index afterwards. */
   readonly projects: number;
-  /** Projects whose pages were rendered. */
+  /** Projects whose pages were rendered and written (the others were up to date). */
   readonly projectsRendered: number;
-  /** Projects whose pages actually changed on disk. */
+  /** Same as `projectsRendered`: a rendered project's three pages are always replaced. */
   readonly projectsWritten: number;
   /** Projects whose pages were removed (no wheels left). */
   readonly projectsRemoved: number;
@@ -63,9 +70,13 @@ export interface RegenerateResult {
  *
  * Incremental (the default) re-renders only the projects marked dirty by the
  * writers since the last run, plus the root pages when the project list or a
- * latest version changed. `full` re-renders every project from the inventory
- * (still skipping the write of pages that come out byte-identical and are
- * intact on disk) and removes pages of projects that no longer exist.
+ * latest version changed. `full` reads every project's inventory and
+ * republishes every project whose pages are missing, damaged (size differs)
+ * or stale (its input digest, renderers + inventory bytes, changed; since
+ * pages are a pure function of that input, the others would come out
+ * byte-identical), re-renders the root pages, and removes pages of projects
+ * that no longer exist. Without a usable summary of the last run (first run,
+ * or a farm with different renderers) an incremental run is a full one.
  *
  * Every page is replaced atomically, and the run holds the repository's
  * writer lock, so two regenerations (or a regeneration and `farm add`) never
@@ -113,7 +124,9 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   const started = performance.now();
   const scan = await scanPackagesLocked(paths, full);
   const dirty = listDirty(paths);
-  const summary = readSummary(paths);
+  const renderer = rendererFingerprint();
+  const stored = readSummary(paths);
+  const summary = stored?.renderer === renderer ? stored : undefined;
   const mode = full || summary === undefined ? 'full' : 'incremental';
   const previous = new Map<string, PublishedProject>();
   for (const row of summary?.projects ?? []) previous.set(row[0], fromRow(row));
@@ -121,41 +134,46 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   const problems: InventoryProblem[] = [];
   const next = new Map<string, PublishedProject>(mode === 'full' ? [] : previous);
   let rendered = 0;
-  let written = 0;
   let removed = 0;
-  let rootFactsChanged = mode === 'full';
+  let namesChanged = false;
+  let factsChanged = false;
+
+  const remove = (project: string): void => {
+    if (previous.has(project) || mode === 'full') unpublishProject(paths, project);
+    if (previous.has(project)) {
+      removed += 1;
+      namesChanged = true;
+      factsChanged = true;
+    }
+    next.delete(project);
+  };
 
   const refresh = (project: string): void => {
+    const { file, bytes } = readProjectInventoryBytes(paths, project);
+    if (bytes === undefined) return remove(project);
+    const before = previous.get(project);
+    const digest = pagesInputDigest(bytes);
+    // Same renderers, same inventory bytes: the pages would come out identical.
+    if (before?.digest === digest && (mode === 'incremental' || projectPagesIntact(paths, before))) {
+      next.set(project, before);
+      return;
+    }
     let inventory;
     try {
-      inventory = readProjectInventory(paths, project);
+      inventory = parseProjectInventory(bytes, file);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push({ file: error.source, message: error.message });
-      const kept = previous.get(project);
-      if (kept !== undefined) next.set(project, kept);
+      if (before !== undefined) next.set(project, before);
       return;
     }
-    if (inventory === undefined || inventory.files.length === 0) {
-      if (previous.has(project) || mode === 'full') unpublishProject(paths, project);
-      if (previous.has(project)) removed += 1;
-      next.delete(project);
-      rootFactsChanged = true;
-      return;
-    }
-    const before = previous.get(project);
-    const outcome = publishProject(paths, inventory, before, mode === 'full');
+    if (inventory.files.length === 0) return remove(project);
+    const after = publishProject(paths, inventory, digest);
     rendered += 1;
-    if (outcome.written) written += 1;
-    next.set(project, outcome.published);
-    const after = outcome.published;
-    if (
-      before === undefined ||
-      before.name !== after.name ||
-      before.latestVersion !== after.latestVersion ||
-      before.files !== after.files
-    ) {
-      rootFactsChanged = true;
+    next.set(project, after);
+    if (before === undefined || before.name !== after.name) namesChanged = true;
+    if (before === undefined || before.name !== after.name || before.latestVersion !== after.latestVersion || before.files !== after.files) {
+      factsChanged = true;
     }
   };
 
@@ -164,17 +182,29 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     refresh(projects[i]!);
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
   }
-  if (mode === 'full') removed += removeStalePages(paths, new Set(next.keys()), previous);
+  if (mode === 'full') {
+    const stale = removeStalePages(paths, new Set(next.keys()), previous);
+    removed += stale;
+    if (stale > 0 || next.size !== previous.size) namesChanged = factsChanged = true;
+  }
 
   const entries = [...next.values()].sort((a, b) => (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
-  let rootDigest = summary?.root ?? null;
+  let rootSimple = summary?.rootSimple ?? null;
+  let rootHuman = summary?.rootHuman ?? null;
   let rootWritten = false;
-  if (rootFactsChanged || rootDigest === null || !rootPageFiles(paths).every((f) => fs.existsSync(f))) {
-    const root = publishRoot(paths, entries, rootDigest, mode === 'full');
-    rootDigest = root.digest;
-    rootWritten = root.written;
+  // A full run renders the root pages (and writes them only if they differ);
+  // an incremental one only when a name, a latest version or a count moved.
+  if (mode === 'full' || namesChanged || rootSimple === null) {
+    const published = publishSimpleRoot(paths, entries, rootSimple);
+    rootSimple = published.digest;
+    rootWritten ||= published.written;
   }
-  writeSummary(paths, { format: 1, root: rootDigest, projects: entries.map(toRow) });
+  if (mode === 'full' || factsChanged || rootHuman === null) {
+    const published = publishHumanPage(paths, entries, rootHuman);
+    rootHuman = published.digest;
+    rootWritten ||= published.written;
+  }
+  writeSummary(paths, { format: 1, renderer, rootSimple, rootHuman, projects: entries.map(toRow) });
   clearDirty(paths, dirty);
 
   return {
@@ -182,7 +212,7 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     mode,
     projects: entries.length,
     projectsRendered: rendered,
-    projectsWritten: written,
+    projectsWritten: rendered,
     projectsRemoved: removed,
     rootWritten,
     scanned: scan.scanned,

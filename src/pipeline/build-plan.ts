@@ -9,7 +9,7 @@
  * repository (the fastest: native before emulated); the other targets of that
  * repository build it only when that first build turned out not to be pure.
  */
-import { explain } from '@renovatebot/pep440';
+import { eq, explain } from '@renovatebot/pep440';
 import type { Target } from '../targets/catalog.js';
 import { selectBestWheel } from '../wheels/compatibility.js';
 import { isWheelFilename, parseWheelFilename } from '../wheels/wheel-filename.js';
@@ -104,6 +104,15 @@ export function normalizeVersion(version: string): string {
   return explained.local === null ? explained.public : `${explained.public}+${explained.local}`;
 }
 
+/** PEP 440 equality (`1.0` equals `1.0.0`); falls back to string equality for non-PEP 440 text. */
+export function sameVersion(a: string, b: string): boolean {
+  try {
+    return eq(a, b);
+  } catch {
+    return a === b;
+  }
+}
+
 /** Native architectures first: a pure wheel is built where building is fastest. */
 const ARCH_SPEED: Readonly<Record<string, number>> = { x86_64: 0, aarch64: 1, armv7l: 2 };
 
@@ -114,11 +123,10 @@ function cachedWheel(
   target: Target,
   python: string,
 ): string | undefined {
-  const version = normalizeVersion(pkg.version);
   const candidates = (inventory.get(repository) ?? []).filter((file) => {
     if (!isWheelFilename(file)) return false;
     const parsed = parseWheelFilename(file);
-    return parsed.name === pkg.name && parsed.normalizedVersion === version;
+    return parsed.name === pkg.name && sameVersion(parsed.version, pkg.version);
   });
   return selectBestWheel(candidates, target, python);
 }

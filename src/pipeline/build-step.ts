@@ -16,7 +16,7 @@ import { getTarget } from '../targets/parse-targets.js';
 import { downloadCachePath, downloadVerified } from '../upstream/download.js';
 import { selectBestWheel } from '../wheels/compatibility.js';
 import { isWheelFilename, parseWheelFilename } from '../wheels/wheel-filename.js';
-import { normalizeVersion } from './build-plan.js';
+import { sameVersion } from './build-plan.js';
 import { BUILD_DRIVER, SMOKE_DRIVER, type BuildDriverConfig, type SmokeDriverConfig } from './container-scripts.js';
 import { imageFacts } from './image-facts.js';
 import type { BuildJobData } from './job-data.js';
@@ -49,11 +49,10 @@ export async function existingWheel(
   repo: RepositoryPort,
   data: Pick<BuildJobData, 'repository' | 'name' | 'version' | 'target' | 'python'>,
 ): Promise<string | undefined> {
-  const version = normalizeVersion(data.version);
   const candidates = (await repo.listWheels(data.repository, [data.name])).filter((file) => {
     if (!isWheelFilename(file)) return false;
     const parsed = parseWheelFilename(file);
-    return parsed.name === data.name && parsed.normalizedVersion === version;
+    return parsed.name === data.name && sameVersion(parsed.version, data.version);
   });
   return selectBestWheel(candidates, getTarget(data.target), data.python);
 }

@@ -114,6 +114,33 @@ export interface WorkerOptions extends ConnectionOptions {
   workerId?: string;
   /** Called with one line per notable worker event (job start/end, sweep). */
   log?: (line: string) => void;
+  /** Also run request (orchestrating) jobs, not only builds (default true). */
+  orchestrate?: boolean;
+  /** Name prefix of the per-target Docker cache volumes (default `farm-cache-`). */
+  cacheVolumePrefix?: string;
+  /** Timing knobs; the defaults suit production, tests shorten them. */
+  tuning?: WorkerTuning;
+}
+
+/**
+ * Crash-recovery and polling timings. A job whose worker died is noticed
+ * after about `lockDurationMs` + `stalledIntervalMs` and runs again
+ * elsewhere; its container is removed once the dead worker's heartbeat
+ * (`heartbeatTtlSeconds`) lapsed and a sweep (`sweepIntervalMs`) ran.
+ */
+export interface WorkerTuning {
+  /** BullMQ job lock; renewed every half of it while the job runs (default 60 s). */
+  lockDurationMs?: number;
+  /** How often workers look for stalled jobs (default 30 s). */
+  stalledIntervalMs?: number;
+  /** Stalls a job survives before it fails (default 3). */
+  maxStalledCount?: number;
+  /** Worker heartbeat lifetime (default 30 s). */
+  heartbeatTtlSeconds?: number;
+  /** How often orphaned containers are swept (default 60 s; also once at start). */
+  sweepIntervalMs?: number;
+  /** Fallback poll of job states by the request job (default 2 s). */
+  pollMs?: number;
 }
 
 /** Running workers of one process. */
@@ -121,6 +148,8 @@ export interface WorkerPool {
   readonly workerId: string;
   /** Resolves when every worker has started (queues connected, orphans swept). */
   readonly ready: Promise<void>;
+  /** Target ids this pool builds for. */
+  readonly targets: readonly string[];
   /** Stops taking jobs, waits for running ones, closes connections. */
   close(): Promise<void>;
 }
@@ -142,7 +171,7 @@ export async function runWorkers(config: FarmConfig, options: WorkerOptions = {}
 
 /** Starts workers and returns a handle to stop them. */
 export async function startWorkers(config: FarmConfig, options: WorkerOptions = {}): Promise<WorkerPool> {
-  const pool = startWorkerPool(config, options);
+  const pool = await startWorkerPool(config, options);
   await pool.ready;
   return pool;
 }

@@ -117,6 +117,8 @@ export const TaskResult = z.strictObject({
   wheel: z.string().optional(),
   logPath: z.string().optional(),
   error: z.string().optional(),
+  /** A failure that happens again with the same inputs (compiler error, smoke test): not rebuilt by default. */
+  deterministic: z.boolean().default(false),
   durationMs: z.number().nonnegative(),
   /** Time spent inside containers (build, repair, smoke test). */
   containerMs: z.number().nonnegative().default(0),

@@ -7,7 +7,7 @@
  */
 import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type { FarmConfig } from '../config/schema.js';
-import { BuildTimeoutError, CancelledError, ConfigError, FarmError, isDeterministicFailure } from '../errors.js';
+import { BuildFailedError, BuildTimeoutError, CancelledError, ConfigError, FarmError, isDeterministicFailure } from '../errors.js';
 import { validate } from '../validation/validate.js';
 import { runBuild, type BuildEnvironment } from './build-step.js';
 import { BuildJobData, MirrorJobData, ResolveJobData, type ResolveResult, type TaskResult } from './job-data.js';
@@ -35,7 +35,11 @@ export function isFinalFailure(error: unknown): boolean {
   return isDeterministicFailure(error) || error instanceof BuildTimeoutError || error instanceof CancelledError;
 }
 
+/** The message, plus the log's last lines for build failures (the compiler's error is there). */
 function describe(error: unknown): string {
+  if (error instanceof BuildFailedError || error instanceof BuildTimeoutError) {
+    return `${error.message}\n${error.context.logTail}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -78,6 +82,7 @@ async function processBuild(deps: ProcessorDeps, job: Job, signal: AbortSignal |
     repository: data.repository,
     startedAt,
     enqueuedAt: data.enqueuedAt,
+    deterministic: false,
   };
   const logPath = buildLogPath(deps.build.stateDir, data.requestId, data.name, data.target, data.python);
   if (await deps.results.allRequestersCancelled(data.buildId, (id) => deps.store.isCancelled(id))) {
@@ -113,6 +118,7 @@ async function processBuild(deps: ProcessorDeps, job: Job, signal: AbortSignal |
         state: error instanceof CancelledError ? 'cancelled' : 'failed',
         logPath,
         error: describe(error),
+        deterministic: isDeterministicFailure(error),
         durationMs: Date.now() - startedAt,
         containerMs: 0,
         containers: 0,
@@ -129,7 +135,15 @@ export function mirrorProcessor(deps: ProcessorDeps): Processor {
   return async (job, _token, signal) => {
     const data = validate(MirrorJobData, job.data, `job ${job.id ?? '?'} data`);
     const startedAt = Date.now();
-    const base = { taskId: data.mirrorId, requestId: data.requestId, repository: data.repository, startedAt, containerMs: 0, containers: 0 };
+    const base = {
+      taskId: data.mirrorId,
+      requestId: data.requestId,
+      repository: data.repository,
+      startedAt,
+      containerMs: 0,
+      containers: 0,
+      deterministic: false,
+    };
     try {
       const outcome = await runMirror(deps.mirror, data, signal);
       const result: TaskResult = { ...base, state: outcome.state, wheel: outcome.wheel, logPath: outcome.logPath, durationMs: Date.now() - startedAt, finishedAt: Date.now() };

@@ -22,7 +22,10 @@ import {
 /** A request as stored at submit time: files already read, defaults applied. */
 export const StoredRequest = z.strictObject({
   id: z.string().min(1),
+  /** Every requirements file read, includes too. */
   requirements: z.array(z.strictObject({ path: z.string(), text: z.string() })).min(1),
+  /** The files the caller named (the rest were included by them). */
+  roots: z.array(z.string()).min(1),
   targets: z.array(z.string()).min(1),
   /** Python versions per target. */
   python: z.record(z.string(), z.array(PythonVersion).min(1)),
@@ -30,6 +33,7 @@ export const StoredRequest = z.strictObject({
   extraIndexUrls: z.array(z.url()),
   origin: RequestOrigin,
   metadata: RequestMetadata,
+  rebuildFailed: z.boolean(),
   createdAt: z.iso.datetime(),
 });
 export type StoredRequest = z.infer<typeof StoredRequest>;

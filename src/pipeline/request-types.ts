@@ -54,6 +54,12 @@ export const BuildRequestInput = z.strictObject({
   indexUrl: z.url().optional(),
   origin: RequestOrigin.default('cli'),
   metadata: RequestMetadata.default({}),
+  /**
+   * Build again what failed deterministically before with the very same
+   * sdist, image and recipe. By default such a build is not rerun: its earlier
+   * failure (and log) is reported. `Engine.retry` sets this.
+   */
+  rebuildFailed: z.boolean().default(false),
 });
 /** The parsed (defaulted) request. */
 export type BuildRequestInput = z.output<typeof BuildRequestInput>;

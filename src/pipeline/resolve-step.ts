@@ -3,37 +3,15 @@
  * container of the target, with `install --dry-run --ignore-installed
  * --report`, against the upstream index. farm writes no resolver of its own.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { interpreterPath } from '../images/image-names.js';
 import { readLogTail } from '../docker/log-tail.js';
 import type { ResolveJobData, ResolveResult } from './job-data.js';
 import { resolveLogPath } from './log-paths.js';
+import { resolveArgv } from './pip-commands.js';
 import { parsePipReport } from './pip-report.js';
 import { runStep, type StepEnvironment } from './step-runner.js';
 import { createWorkDir } from './work-dir.js';
-
-/** pip's argv for the resolution (container paths). */
-export function resolveArgv(python: string, indexUrl: string, extraIndexUrls: readonly string[], withConstraints: boolean): string[] {
-  return [
-    interpreterPath(python),
-    '-m',
-    'pip',
-    'install',
-    '--dry-run',
-    '--ignore-installed',
-    '--progress-bar',
-    'off',
-    '--report',
-    '/out/report.json',
-    '--index-url',
-    indexUrl,
-    ...extraIndexUrls.flatMap((url) => ['--extra-index-url', url]),
-    ...(withConstraints ? ['-c', '/in/constraints.txt'] : []),
-    '-r',
-    '/in/requirements.txt',
-  ];
-}
 
 /**
  * Runs the resolution. pip exiting non-zero (no matching version, conflict)
@@ -46,6 +24,13 @@ export async function runResolve(
   options: { jobId: string; timeoutMs: number; signal?: AbortSignal },
 ): Promise<ResolveResult> {
   const logPath = resolveLogPath(env.stateDir, data.requestId, data.target, data.python);
+  if (!/^[^#\s-]/m.test(data.requirementsText)) {
+    // Every requirement's marker excluded this target: nothing to resolve, and pip refuses an empty set.
+    await mkdir(path.dirname(logPath), { recursive: true });
+    await appendFile(logPath, `# farm: no requirement applies to ${data.target} py${data.python}\n`);
+    const set = { target: data.target, python: data.python, pipVersion: '-', environment: {}, packages: [] };
+    return { ok: true, set, logPath, image: { reference: '-', id: '-' } };
+  }
   const work = await createWorkDir(env.stateDir, options.jobId);
   try {
     await writeFile(path.join(work.input, 'requirements.txt'), data.requirementsText, { mode: 0o644 });

@@ -6,7 +6,7 @@ import type { RejectedFile } from './adopt-dropped-wheels.js';
 import { collectWheelLocked, type CollectedWheel, type CollectOutcome } from './collect-wheel.js';
 import { withLock, type LockOptions } from './repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from './repository-paths.js';
-import { readScanState, writeScanState } from './scan-state.js';
+import { followOwnChange, readScanState, writeScanState } from './scan-state.js';
 
 /** Where to collect into, and how to wait for the lock. */
 export interface RepositoryTarget {
@@ -123,10 +123,7 @@ function publicPart(outcome: CollectOutcome): CollectedWheel {
 function keepScanStateCurrent(paths: RepositoryPaths, outcomes: readonly CollectOutcome[]): void {
   const state = readScanState(paths);
   let tracked = state.packagesMtimeNs;
-  for (const { packagesMtime } of outcomes) {
-    if (packagesMtime === null) continue;
-    tracked = tracked !== null && tracked === packagesMtime.before ? packagesMtime.after : null;
-  }
+  for (const { packagesMtime } of outcomes) tracked = followOwnChange(tracked, packagesMtime);
   if (tracked !== state.packagesMtimeNs) writeScanState(paths, { ...state, packagesMtimeNs: tracked });
 }
 

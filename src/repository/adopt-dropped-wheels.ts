@@ -5,7 +5,7 @@ import { parseWheelFilename } from '../wheels/wheel-filename.js';
 import { collectWheelLocked, type CollectedWheel } from './collect-wheel.js';
 import { readProjectInventory, writeProjectInventory } from './inventory-store.js';
 import type { RepositoryPaths } from './repository-paths.js';
-import { packagesMtimeNs, readScanState, writeScanState, type RejectedDrop } from './scan-state.js';
+import { followOwnChange, packagesMtimeNs, readScanState, writeScanState, type RejectedDrop } from './scan-state.js';
 
 /** A file in `packages/` that farm did not index, and why. */
 export interface RejectedFile {
@@ -59,7 +59,8 @@ export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean)
 
   const adopted: CollectedWheel[] = [];
   const rejected: Record<string, RejectedDrop> = {};
-  let changed = false;
+  // The mtime seen before the readdir, moved along by farm's own writes only.
+  let tracked: string | null = mtimeBefore;
   for (const name of candidates.sort()) {
     const file = path.join(paths.packages, name);
     let stat: fs.Stats;
@@ -74,9 +75,9 @@ export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean)
       continue;
     }
     try {
-      const outcome = await collectWheelLocked(paths, file);
-      adopted.push(outcome);
-      changed = true;
+      const { packagesMtime, ...wheel } = await collectWheelLocked(paths, file);
+      adopted.push(wheel);
+      tracked = followOwnChange(tracked, packagesMtime);
     } catch (error) {
       if (!(error instanceof WheelRejectedError)) throw error;
       rejected[name] = { size: stat.size, mtimeMs: stat.mtimeMs, reason: error.reason };
@@ -97,19 +98,15 @@ export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean)
       writeProjectInventory(paths, { ...inventory, files: inventory.files.filter((f) => f.filename !== wheelName) });
       forgotten.push(wheelName);
     }
+    const before = packagesMtimeNs(paths);
     fs.rmSync(path.join(paths.packages, orphan), { force: true });
-    changed = true;
+    tracked = followOwnChange(tracked, { before, after: packagesMtimeNs(paths) });
   }
 
-  // Record the mtime seen *before* the readdir unless farm itself changed the
-  // directory since: then the next run scans again, so a wheel dropped in
-  // during this scan can't be missed.
-  const mtimeNow = packagesMtimeNs(paths);
-  writeScanState(paths, {
-    format: 1,
-    packagesMtimeNs: scanned ? (changed ? null : mtimeBefore) : mtimeNow === mtimeBefore ? state.packagesMtimeNs : null,
-    rejected,
-  });
+  // Recording the mtime seen *before* the readdir (moved only by farm's own
+  // writes) means a wheel dropped in during this scan makes the next run scan
+  // again instead of being missed.
+  writeScanState(paths, { format: 1, packagesMtimeNs: tracked, rejected });
   return {
     scanned,
     adopted,

@@ -35,7 +35,21 @@ function inventoryFile(paths: RepositoryPaths, project: string): string {
 export function readProjectInventory(paths: RepositoryPaths, project: string): ProjectInventory | undefined {
   const file = inventoryFile(paths, project);
   const bytes = readFileIfExistsSync(file);
-  if (bytes === undefined) return undefined;
+  return bytes === undefined ? undefined : parseProjectInventory(bytes, file);
+}
+
+/** The raw bytes of a project's inventory file (`undefined`: no such project). */
+export function readProjectInventoryBytes(paths: RepositoryPaths, project: string): { file: string; bytes: Buffer | undefined } {
+  const file = inventoryFile(paths, project);
+  return { file, bytes: readFileIfExistsSync(file) };
+}
+
+/**
+ * Parses and validates inventory bytes read from `file`.
+ *
+ * @throws ConfigError naming the file and every problem.
+ */
+export function parseProjectInventory(bytes: Buffer, file: string): ProjectInventory {
   let data: unknown;
   try {
     data = JSON.parse(bytes.toString('utf8'));
@@ -57,7 +71,7 @@ export function writeProjectInventory(paths: RepositoryPaths, inventory: Project
     return;
   }
   const sorted: ProjectInventory = { ...inventory, files: sortByVersion(inventory.files) };
-  writeFileAtomicSync(file, `${JSON.stringify(sorted, null, 1)}\n`, { durable: true });
+  writeFileAtomicSync(file, `${JSON.stringify(sorted)}\n`, { durable: true });
 }
 
 /** Marks `project` as needing its pages rewritten. Durable before returning. */

@@ -52,3 +52,14 @@ export function packagesMtimeNs(paths: RepositoryPaths): string | null {
     throw error;
   }
 }
+
+/**
+ * Follows farm's own change to `packages/`: if the directory was exactly as
+ * last recorded just before the change (`before`), the recorded mtime moves
+ * to `after`; otherwise something else touched it too, and `null` forces the
+ * next run to list it.
+ */
+export function followOwnChange(tracked: string | null, change: { before: string | null; after: string | null } | null): string | null {
+  if (change === null) return tracked;
+  return tracked !== null && tracked === change.before ? change.after : null;
+}

@@ -6,7 +6,6 @@ import { TARGETS, type Target } from '../../targets/catalog.js';
 import { parseTargets } from '../../targets/parse-targets.js';
 import type { CliContext } from '../context.js';
 import { platformOfNodeArch, runDoctor } from '../doctor/checks.js';
-import { hostProbes } from '../doctor/host-probes.js';
 import { examples } from '../options.js';
 import { renderDoctorReport } from '../render/doctor-report.js';
 
@@ -15,6 +14,7 @@ async function doctor(ctx: CliContext, options: { targets?: string; json: boolea
   const config = await ctx.config();
   const configured = Object.keys(config.targets).map((id) => TARGETS.get(id)!);
   const targets: Target[] = explicit ?? (configured.length > 0 ? configured : [...TARGETS.values()]);
+  const { hostProbes } = await import('../doctor/host-probes.js');
   const probes = { ...hostProbes(config, ctx.io.env, ctx.deps.binfmtDir), ...ctx.deps.doctorProbes };
   const results = await runDoctor(
     {

@@ -4,9 +4,8 @@ import type { Command } from 'commander';
 import { stateDir } from '../../config/load-config.js';
 import { ExitCode } from '../../errors.js';
 import { targetSettings } from '../../config/target-settings.js';
-import { dockerClientFor } from '../../docker/docker-hosts.js';
-import { bootstrapImages, formatProgress, listImages, pullImage, type ImageProgressEvent } from '../../images/index.js';
-import { officialImage } from '../../images/official-images.js';
+import type { ImageProgressEvent } from '../../images/progress.js';
+import { formatProgress } from '../../images/progress.js';
 import { TARGETS, type Target } from '../../targets/catalog.js';
 import { parseTargets } from '../../targets/parse-targets.js';
 import type { CliContext } from '../context.js';
@@ -53,6 +52,7 @@ async function bootstrap(ctx: CliContext, options: { targets?: string; python?: 
   const targets = await chosenTargets(ctx, options.targets);
   const python = options.python === undefined ? undefined : parsePythonList(options.python);
   const config = await ctx.config();
+  const { bootstrapImages } = await import('../../images/index.js');
   const printer = imageProgressPrinter(ctx);
   try {
     const results = await bootstrapImages({
@@ -117,13 +117,14 @@ export function registerImages(program: Command, ctx: CliContext, run: Run): voi
 /** A client for the first configured Docker host (where builds run by default). */
 async function dockerOf(ctx: CliContext) {
   const config = await ctx.config();
-  const first = config.docker.hosts[0]!;
-  return dockerClientFor(first, { env: ctx.io.env });
+  const { dockerClientFor } = await import('../../docker/docker-hosts.js');
+  return dockerClientFor(config.docker.hosts[0]!, { env: ctx.io.env });
 }
 
 async function list(ctx: CliContext, options: { targets?: string; json?: boolean }): Promise<ExitCode> {
   const wanted = options.targets === undefined ? undefined : new Set(parseTargets(options.targets).map((t) => t.id));
   const config = await ctx.config();
+  const { listImages } = await import('../../images/index.js');
   const rows = (await listImages(config, await dockerOf(ctx))).filter((r) => wanted === undefined || wanted.has(r.target));
   if (options.json === true) ctx.print(JSON.stringify(rows, null, 2));
   else ctx.print(...renderImageList(rows, ctx.style));
@@ -134,10 +135,11 @@ async function pull(ctx: CliContext, options: { targets?: string }): Promise<Exi
   const targets = await chosenTargets(ctx, options.targets);
   const config = await ctx.config();
   const docker = await dockerOf(ctx);
+  const { pullImage } = await import('../../images/index.js');
   const printer = imageProgressPrinter(ctx);
   try {
     for (const target of targets) {
-      const image = targetSettings(config, target).image ?? officialImage(target);
+      const image = targetSettings(config, target).image ?? target.officialImage;
       await pullImage(docker, image, { target: target.id, platform: target.platform, onProgress: printer.onProgress });
     }
   } finally {

@@ -1,7 +1,11 @@
 /** `farm logs <request-id> [<package>] [--target T]`: print (or follow) stored build logs. */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { stateDir } from '../../config/load-config.js';
 import { ExitCode, NotFoundError, UsageError } from '../../errors.js';
 import type { Engine } from '../../pipeline/engine.js';
+import { logsDir } from '../../pipeline/log-paths.js';
 import { FINAL_REQUEST_STATES, FINAL_ROW_STATES, rowKey, type PackageRow } from '../../pipeline/request-types.js';
 import { getTarget } from '../../targets/parse-targets.js';
 import { normalizeName } from '../../wheels/normalize-name.js';
@@ -39,10 +43,68 @@ async function pathOf(engine: Engine, requestId: string, row: PackageRow): Promi
   }
 }
 
+/** A build log found on disk by the pipeline's layout (`<stateDir>/logs/<request>/<name>/<target>-py<python>.log`). */
+interface DiskLog {
+  name: string;
+  target: string;
+  python: string;
+  file: string;
+}
+
+/**
+ * The build logs of a request that the engine no longer knows: an embedded
+ * `farm build` keeps its Redis only while it runs, but its logs stay on disk.
+ */
+async function diskLogs(state: string, requestId: string, pkg: string | undefined, options: LogsOptions): Promise<DiskLog[]> {
+  const dir = path.join(logsDir(state), requestId);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const wanted = pkg === undefined ? undefined : normalizeName(pkg);
+  const found: DiskLog[] = [];
+  for (const name of names.filter((n) => !n.startsWith('_') && (wanted === undefined || n === wanted)).sort()) {
+    let files: string[];
+    try {
+      files = await readdir(path.join(dir, name));
+    } catch {
+      continue;
+    }
+    for (const file of files.sort()) {
+      const match = /^(.+)-py(\d+\.\d+)\.log$/.exec(file);
+      if (match === null) continue;
+      const [, target = '', python = ''] = match;
+      if ((options.target !== undefined && target !== options.target) || (options.python !== undefined && python !== options.python)) continue;
+      found.push({ name, target, python, file: path.join(dir, name, file) });
+    }
+  }
+  return found;
+}
+
+async function logsFromDisk(ctx: CliContext, requestId: string, pkg: string | undefined, options: LogsOptions, notFound: NotFoundError): Promise<ExitCode> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(requestId)) throw notFound;
+  const found = await diskLogs(stateDir(await ctx.config()), requestId, pkg, options);
+  if (found.length === 0) throw notFound;
+  if (options.follow) throw new UsageError(`request ${requestId} has finished; its logs are printed without --follow`);
+  for (const log of found) {
+    if (found.length > 1) ctx.print(ctx.style.bold(`==> ${log.name} ${log.target} py${log.python}: ${log.file} <==`));
+    await copyFile(log.file, ctx.io.out);
+  }
+  return ExitCode.ok;
+}
+
 async function logs(ctx: CliContext, requestId: string, pkg: string | undefined, options: LogsOptions): Promise<ExitCode> {
   if (options.target !== undefined) getTarget(options.target);
   return withEngine(ctx, { workers: false }, async (engine) => {
-    const status = await engine.status(requestId);
+    let status;
+    try {
+      status = await engine.status(requestId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return logsFromDisk(ctx, requestId, pkg, options, error);
+      throw error;
+    }
     const rows = selectRows(status.rows, pkg, options);
     if (rows.length === 0) {
       const names = [...new Set(status.rows.map((r) => r.name))].sort();

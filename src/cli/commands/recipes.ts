@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { ExitCode } from '../../errors.js';
-import { checkRecipes, recipeDirs, SHIPPED_RECIPES_DIR, showRecipe } from '../../recipes/load-recipes.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../options.js';
 
@@ -10,6 +9,7 @@ type Run = (p: Promise<ExitCode>) => Promise<void>;
 
 async function check(ctx: CliContext, options: { dir?: string }): Promise<ExitCode> {
   const config = await ctx.config();
+  const { checkRecipes, SHIPPED_RECIPES_DIR } = await import('../../recipes/load-recipes.js');
   const dir = options.dir !== undefined ? ctx.resolvePath(options.dir) : (config.recipes.dir ?? SHIPPED_RECIPES_DIR);
   const result = await checkRecipes(dir);
   if (result.lines.length > 0) ctx.print(...result.lines.map((l) => ctx.style.red(l)), '');
@@ -20,6 +20,7 @@ async function check(ctx: CliContext, options: { dir?: string }): Promise<ExitCo
 
 async function show(ctx: CliContext, name: string, options: { target: string; version: string; dir?: string; json?: boolean }): Promise<ExitCode> {
   const config = await ctx.config();
+  const { recipeDirs, showRecipe } = await import('../../recipes/load-recipes.js');
   const dirs = recipeDirs({ dir: options.dir === undefined ? undefined : ctx.resolvePath(options.dir), configDir: config.recipes.dir });
   const shown = await showRecipe(dirs, name, options.target, options.version);
   if (options.json === true) {

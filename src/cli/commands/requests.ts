@@ -1,6 +1,6 @@
 /** `farm status`, `farm cancel`, `farm retry`: inspect and steer requests. */
 import type { Command } from 'commander';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode, NotFoundError, UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { isDistributed, withEngine } from '../engine-session.js';
 import { followRequest, printResult } from '../follow-request.js';
@@ -9,15 +9,26 @@ import { renderRequestHeader, renderRequestList } from '../render/request-list.j
 
 type Run = (p: Promise<ExitCode>) => Promise<void>;
 
+/** Why an embedded farm forgets requests, and what it keeps. */
+const EMBEDDED_NOTE =
+  'without REDIS_URL, farm knows a request only while its farm build runs; the build logs stay on disk (farm logs <request-id>)';
+
 async function status(ctx: CliContext, id: string | undefined, options: { json: boolean; limit?: string }): Promise<ExitCode> {
   const limit = options.limit === undefined ? undefined : parsePositiveInt('--limit', options.limit);
-  return withEngine(ctx, { workers: false }, async (engine) => {
+  return withEngine(ctx, { workers: false }, async (engine, mode) => {
     if (id === undefined) {
       const requests = await engine.list(limit === undefined ? {} : { limit });
       ctx.print(...(options.json ? [JSON.stringify(requests, null, 2)] : renderRequestList(requests, Date.now(), ctx.style)));
+      if (mode === 'embedded' && requests.length === 0 && !options.json) ctx.print(EMBEDDED_NOTE);
       return ExitCode.ok;
     }
-    const result = await engine.status(id);
+    let result;
+    try {
+      result = await engine.status(id);
+    } catch (error) {
+      if (mode === 'embedded' && error instanceof NotFoundError) throw new NotFoundError(error.message, { hint: EMBEDDED_NOTE });
+      throw error;
+    }
     if (!options.json) ctx.print(...renderRequestHeader(result, ctx.style));
     printResult(ctx, result, options.json);
     return ExitCode.ok;

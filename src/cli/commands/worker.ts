@@ -1,7 +1,6 @@
 /** `farm worker [--targets]`: serve build jobs from a shared Redis until interrupted. */
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
-import { runWorkers } from '../../pipeline/engine.js';
 import { parseTargets } from '../../targets/parse-targets.js';
 import type { CliContext } from '../context.js';
 import { prefixOption } from '../engine-session.js';
@@ -27,6 +26,7 @@ async function worker(ctx: CliContext, options: WorkerCliOptions): Promise<ExitC
     ctx.warn('stopping: running builds finish, no new ones start (Ctrl-C again to quit now)');
     abort.abort();
   });
+  const { runWorkers } = await import('../../pipeline/engine.js');
   ctx.print(`farm worker: serving ${targets?.join(', ') ?? 'every target this host can run'}; Ctrl-C to stop`);
   await runWorkers(config, {
     ...prefixOption(ctx),

@@ -2,7 +2,7 @@
  * One plain line per engine event, for `farm build` without a terminal (CI
  * logs, pipes): nothing is redrawn, every line stands on its own.
  */
-import type { PackageRow, RequestEvent } from '../../pipeline/request-types.js';
+import { FINAL_REQUEST_STATES, type PackageRow, type RequestEvent } from '../../pipeline/request-types.js';
 import { formatDuration, type Style } from './style.js';
 
 /** `name version`, plus the Python version when the request builds for several. */
@@ -41,7 +41,8 @@ export function renderEventLine(event: RequestEvent, startedAt: number, style: S
   const at = `[${formatDuration(Math.max(0, Date.parse(event.at) - startedAt)).padStart(6)}]`;
   switch (event.type) {
     case 'state':
-      return `${style.dim(at)} request ${event.requestId}: ${event.state}`;
+      // The final state arrives again, with counts, in the `finished` event.
+      return FINAL_REQUEST_STATES.has(event.state) ? undefined : `${style.dim(at)} request ${event.requestId}: ${event.state}`;
     case 'message': {
       const label = event.level === 'info' ? '' : event.level === 'warn' ? style.yellow('warning: ') : style.red('error: ');
       return `${style.dim(at)} ${label}${event.text}`;

@@ -93,4 +93,19 @@ describe('farm build with a broken package', () => {
     const list = await runFarm(['status'], { cwd: env.dir, env: distributed() });
     expect(list.stdout).toContain(requestId);
   });
+
+  it('in embedded mode (no REDIS_URL) too: exit 1, and the hinted farm logs finds the log on disk afterwards', async () => {
+    const build = await runFarm(['build', 'requirements.txt', '--targets', TARGET, '--index-url', env.indexUrl], {
+      cwd: env.dir,
+      env: env.env(),
+    });
+    expect(build.code, `${build.stdout}\n${build.stderr}`).toBe(1);
+    expect(build.stdout).toMatch(/^farmfix-broken\s+1\.0\s+glibc-x86_64\s+failed\s+\//m);
+    const hint = /^hint: see a log with: farm (logs .+)$/m.exec(build.stdout);
+    expect(hint).not.toBeNull();
+    // The embedded Redis is gone with that farm process; the log is not.
+    const logs = await runFarm(hint![1]!.split(' '), { cwd: env.dir, env: env.env() });
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/_bad\.c:\d+:\d+: error: .farmfix_undeclared_identifier. undeclared/);
+  });
 });

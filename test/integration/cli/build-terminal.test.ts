@@ -29,11 +29,10 @@ beforeAll(async () => {
   await writeFarmShim(bin);
   await env.requirements('requirements.txt', ['farmfix-cext', 'farmfix-a', 'farmfix-purewheel']);
   const vars = env.env({ PATH: `${bin}:${process.env['PATH'] ?? ''}`, TERM: 'xterm-256color' });
-  // A private tmux server (-L) started with exactly this environment.
-  const envArgs = ['FARM_CONFIG', 'PATH', 'TERM', 'HOME'].flatMap((k) => (vars[k] === undefined ? [] : ['-e', `${k}=${vars[k]}`]));
-  await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'farm', '-x', '200', '-y', '50', '-c', env.dir, ...envArgs], {
-    env: vars,
-  });
+  // A private tmux server (-L); the shell is started through env(1) with our
+  // variables and without profile files, which would reset PATH.
+  const shell = ['env', ...['FARM_CONFIG', 'PATH', 'TERM', 'HOME'].flatMap((k) => (vars[k] === undefined ? [] : [`${k}=${vars[k]}`])), 'bash', '--norc', '--noprofile'];
+  await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'farm', '-x', '200', '-y', '50', '-c', env.dir, ...shell]);
   await tmux('set-option', '-t', 'farm', 'history-limit', '5000');
 });
 

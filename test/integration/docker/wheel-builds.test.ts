@@ -101,7 +101,6 @@ beforeAll(async () => {
   await mkdir(inputDir);
   await writeFixtureSdist(inputDir);
   await chmod(path.join(inputDir, FIXTURE_SDIST), 0o644);
-  await Promise.all(CASES.map((c) => waitForImage(bootstrapImageName(c.target.id, PYTHON))));
 });
 
 afterAll(async () => {
@@ -151,6 +150,7 @@ const VERIFY_PROGRAM = [
 
 describe.each(CASES)('a C-extension sdist on $target.id', (expected) => {
   const { target } = expected;
+  beforeAll(() => waitForImage(bootstrapImageName(target.id, PYTHON)));
 
   it(
     'builds into a wheel whose .so is for the target CPU and libc, and that imports in the image',
@@ -216,6 +216,7 @@ describe.each(CASES)('a C-extension sdist on $target.id', (expected) => {
 describe('argv safety with the real pip', () => {
   const NASTY = `x; touch /tmp/pwned $(id) \`id\` | && > '"`;
   const glibc = TARGETS.get('glibc-x86_64')!;
+  beforeAll(() => waitForImage(bootstrapImageName(glibc.id, PYTHON)));
 
   it.each([
     // pip splits "name; marker" itself and quotes the marker part, unexpanded.

@@ -156,6 +156,10 @@ describe('event lines (no terminal)', () => {
     expect(renderEventLine(event, T0, plain)).toBe(line);
   });
 
+  it('leaves out the final state: the finished event reports it with counts', () => {
+    expect(renderEventLine({ type: 'state', requestId: 'r', at: at(0), state: 'done' }, T0, plain)).toBeUndefined();
+  });
+
   it('pads the time prefix to a fixed width', () => {
     expect(renderEventLine({ type: 'state', requestId: 'r', at: at(1500), state: 'building' }, T0, plain)).toBe('[  1.5s] request r: building');
   });

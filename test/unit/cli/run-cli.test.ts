@@ -40,6 +40,15 @@ describe('usage errors exit 2 with a pip-style message', () => {
     [['worker', '--targets', 'nope'], [/^error: unknown target 'nope'/m]],
     [['doctor', '--targets', 'glibc-sparc'], [/^error: unknown target 'glibc-sparc'; valid targets:/m]],
     [['logs', 'req1', 'x', '--target', 'glibc-sparc'], [/^error: unknown target 'glibc-sparc'/m]],
+    [['images', 'bootstrap', '--targets', 'glibc-sparc'], [/^error: unknown target 'glibc-sparc'/m]],
+    [['images', 'frob'], [/^error: unknown command 'frob'$/m, /^hint: see 'farm images --help'$/m]],
+    [['images', 'pull', '--bogus'], [/^error: unknown option '--bogus'$/m, /^hint: see 'farm images pull --help'$/m]],
+    [['serve', '--port', 'http'], [/^error: --port: 'http' is not a port number/m]],
+    [['add', 'x.whl'], [/^error: required option '-r, --repo <name>' not specified$/m]],
+    [['recipes', 'show', 'pillow', '--target', 'glibc-x86_64'], [/^error: required option '-v, --version <version>' not specified$/m]],
+    [['api'], [/^error: farm api needs the farm's shared Redis$/m, /^hint: set REDIS_URL/m]],
+    [['schedule', 'run', 'nightly'], [/^error: farm schedule needs the farm's shared Redis$/m]],
+    [['retry', 'req1', '--no-wait'], [/^error: --no-wait needs a shared Redis/m]],
   ])('farm %j', async (argv, patterns) => {
     const { code, stderr, stdout } = await run(...argv);
     expect(code).toBe(2);
@@ -68,12 +77,20 @@ describe('usage errors exit 2 with a pip-style message', () => {
 
 describe('help', () => {
   it.each([
-    ['build'], ['status'], ['logs'], ['cancel'], ['retry'], ['worker'], ['doctor'],
+    ['build'], ['status'], ['logs'], ['cancel'], ['retry'], ['worker'], ['doctor'], ['index'], ['add'], ['yank'], ['unyank'],
+    ['serve'], ['images'], ['images list'], ['images bootstrap'], ['images pull'], ['recipes'], ['recipes check'],
+    ['recipes show'], ['api'], ['schedule'], ['schedule list'], ['schedule run'], ['schedule pause'], ['schedule resume'],
   ])('farm %s --help shows examples and exits 0', async (command) => {
-    const { code, stdout } = await run(command, '--help');
+    const { code, stdout } = await run(...command.split(' '), '--help');
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^Usage: farm ${command}`, 'm'));
     expect(stdout).toMatch(new RegExp(`^Examples:\\n {2}\\$ .*farm ${command}`, 'm'));
+  });
+
+  it('every command is covered by the help test above', async () => {
+    const { stdout } = await run('--help');
+    const commands = [...stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
+    expect(commands).toEqual(['build', 'status', 'cancel', 'retry', 'logs', 'worker', 'index', 'add', 'yank', 'unyank', 'serve', 'images', 'recipes', 'doctor', 'api', 'schedule', 'help']);
   });
 
   it('farm with no command prints the help and exits 2', async () => {

@@ -1,0 +1,117 @@
+/**
+ * Index regeneration benchmark (`npx tsx bench/index.ts [projects] [wheelsPerProject]`).
+ *
+ * Builds a synthetic inventory of 100,000 wheels in 20,000 projects (records
+ * only: the index never opens wheels), then times
+ *   1. full regeneration into an empty tree (first publication),
+ *   2. full regeneration over the published tree (`farm index --full`),
+ *   3. incremental regeneration after adding one real wheel with `addWheels`
+ *      (median of 7), and
+ * reports the peak RSS of the whole run, each against the goal of issue 4.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { regenerateIndex } from '../src/index/regenerate-index.js';
+import { addWheels } from '../src/repository/add-wheels.js';
+import type { ProjectInventory, WheelRecord } from '../src/repository/inventory-schema.js';
+import { repositoryPaths } from '../src/repository/repository-paths.js';
+import { writeWheel } from '../test/integration/repository/support/make-wheel.js';
+
+const PROJECTS = Number(process.argv[2] ?? 20_000);
+const PER_PROJECT = Number(process.argv[3] ?? 5);
+const GOALS = { fullMs: 3000, incrementalMs: 50, rssMb: 300 };
+
+const hex = (seed: string): string => createHash('sha256').update(seed).digest('hex');
+
+function syntheticProject(i: number): ProjectInventory {
+  const display = `Bench_Pkg.${i}`;
+  const project = `bench-pkg-${i}`;
+  const files: WheelRecord[] = [];
+  for (let v = 0; v < PER_PROJECT; v++) {
+    const version = `1.${v}.0`;
+    const tag = v % 2 === 0 ? 'py3-none-any' : 'cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64';
+    const filename = `Bench_Pkg.${i}-${version}-${tag}.whl`.replace('.', '_');
+    files.push({
+      filename,
+      version,
+      sha256: hex(filename),
+      size: 10_000 + ((i * 7 + v) % 90_000),
+      uploadTime: new Date(Date.UTC(2024, 0, 1) + i * 60_000 + v * 1000).toISOString(),
+      requiresPython: v % 3 === 0 ? '>=3.8' : null,
+      requiresDist: v % 2 === 0 ? ['requests>=2.0', 'attrs; extra == "dev"'] : [],
+      summary: `Synthetic package ${i}`,
+      metadataSha256: hex(`${filename}.metadata`),
+      metadataSize: 1500,
+      yanked: v === 1 && i % 50 === 0,
+      yankedReason: v === 1 && i % 50 === 0 ? 'broken build' : '',
+      origin: 'collected',
+    });
+  }
+  return { format: 1, project, name: display, files };
+}
+
+function verdict(value: number, goal: number): string {
+  return value <= goal ? 'PASS' : 'MISS';
+}
+
+function line(label: string, value: number, unit: string, goal: number): void {
+  console.log(`${label.padEnd(58)} ${value.toFixed(unit === 'MB' ? 0 : 1).padStart(9)} ${unit.padEnd(3)} goal ≤ ${String(goal).padStart(5)} ${unit.padEnd(3)} ${verdict(value, goal)}  (${(value / goal).toFixed(2)}× goal)`);
+}
+
+const base = fs.mkdtempSync(path.join(os.tmpdir(), 'farm-bench-index-'));
+try {
+  const root = path.join(base, 'root');
+  const paths = repositoryPaths(root, 'glibc');
+  fs.mkdirSync(paths.inventory, { recursive: true });
+  fs.mkdirSync(paths.packages, { recursive: true });
+
+  let t = performance.now();
+  for (let i = 0; i < PROJECTS; i++) {
+    const inventory = syntheticProject(i);
+    // Setup only: plain writes (the real writer fsyncs each project file).
+    fs.writeFileSync(path.join(paths.inventory, `${inventory.project}.json`), `${JSON.stringify(inventory, null, 1)}\n`);
+  }
+  console.log(`machine: ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; node ${process.version}`);
+  console.log(`setup: ${PROJECTS * PER_PROJECT} wheel records in ${PROJECTS} projects (${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
+
+  t = performance.now();
+  const first = await regenerateIndex({ root, repository: 'glibc', full: true });
+  const firstMs = performance.now() - t;
+  if (first.projects !== PROJECTS || first.projectsWritten !== PROJECTS) throw new Error(`unexpected: ${JSON.stringify(first)}`);
+
+  t = performance.now();
+  const again = await regenerateIndex({ root, repository: 'glibc', full: true });
+  const againMs = performance.now() - t;
+  if (again.projectsRendered !== PROJECTS) throw new Error(`unexpected: ${JSON.stringify(again)}`);
+
+  const incremental: number[] = [];
+  const adds: number[] = [];
+  const work = path.join(base, 'incoming');
+  for (let k = 0; k < 7; k++) {
+    const wheel = writeWheel(work, { name: `Bench_Pkg_${1000 + k}`, version: `9.${k}`, requiresPython: '>=3.9' });
+    t = performance.now();
+    const added = await addWheels({ root, repository: 'glibc', paths: [wheel], index: false });
+    adds.push(performance.now() - t);
+    if (added.collected[0]?.status !== 'added') throw new Error(JSON.stringify(added));
+    t = performance.now();
+    const result = await regenerateIndex({ root, repository: 'glibc' });
+    incremental.push(performance.now() - t);
+    if (result.mode !== 'incremental' || result.projectsWritten !== 1 || !result.rootWritten || result.scanned) {
+      throw new Error(`unexpected: ${JSON.stringify(result)}`);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+
+  line(`full regeneration, empty tree (${PROJECTS * PER_PROJECT} wheels, ${PROJECTS} projects)`, firstMs, 'ms', GOALS.fullMs);
+  line('full regeneration over the published tree (farm index --full)', againMs, 'ms', GOALS.fullMs);
+  line('incremental regeneration after adding one wheel (median of 7)', median(incremental), 'ms', GOALS.incrementalMs);
+  line('peak memory (max RSS of this whole run)', rssMb, 'MB', GOALS.rssMb);
+  console.log(`\nincremental runs (ms): ${incremental.map((x) => x.toFixed(1)).join(', ')}`);
+  console.log(`addWheels of one wheel, for reference (ms): ${adds.map((x) => x.toFixed(1)).join(', ')}`);
+  console.log(`full over published tree: ${again.projectsWritten} projects rewritten, root rewritten: ${again.rootWritten}`);
+} finally {
+  fs.rmSync(base, { recursive: true, force: true });
+}

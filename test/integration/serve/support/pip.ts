@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { addWheels } from '../../../../src/repository/add-wheels.js';
+import { yank } from '../../../../src/repository/yank.js';
+import { writeWheel } from '../../repository/support/make-wheel.js';
+
+const run = promisify(execFile);
+
+/**
+ * The environment pip runs with: none of the host's PIP_* settings (this
+ * machine sets PIP_FIND_LINKS, for one), no config files, no proxies, so the
+ * only place pip can find anything is the index under test.
+ */
+export function pipEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^PIP_/i.test(key) || /_proxy$/i.test(key)) continue;
+    env[key] = value;
+  }
+  return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1', PYTHONDONTWRITEBYTECODE: '1' };
+}
+
+/** `python3 -m venv <dir>` with the host's Python: pip comes from ensurepip, offline. */
+export async function makeVenv(dir: string): Promise<{ python: string; pip: string }> {
+  await run('python3', ['-m', 'venv', dir], { env: pipEnv(), timeout: 180_000 });
+  return { python: path.join(dir, 'bin', 'python'), pip: path.join(dir, 'bin', 'pip') };
+}
+
+/** Runs pip (argv array, never a shell); returns its combined output, throws with it on failure. */
+export async function pip(pipBin: string, args: string[]): Promise<string> {
+  try {
+    const { stdout, stderr } = await run(pipBin, args, { env: pipEnv(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+    return stdout + stderr;
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`pip ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
+
+interface JsonFile {
+  filename: string;
+  hashes: { sha256: string };
+}
+
+/**
+ * A `--require-hashes` requirements file pinning `name==version` for each
+ * pin, with the sha256 the index publishes (read from its PEP 691 JSON).
+ */
+export async function requirementsFromIndex(indexUrl: string, pins: readonly [string, string][], file: string): Promise<void> {
+  const lines: string[] = [];
+  for (const [name, version] of pins) {
+    const response = await fetch(`${indexUrl}${name}/`, { headers: { Accept: 'application/vnd.pypi.simple.v1+json' } });
+    if (!response.ok) throw new Error(`${indexUrl}${name}/: ${response.status}`);
+    const page = (await response.json()) as { files: JsonFile[] };
+    const hashes = page.files.filter((f) => f.filename.includes(`-${version}-`)).map((f) => `--hash=sha256:${f.hashes.sha256}`);
+    if (hashes.length === 0) throw new Error(`no ${name} ${version} in the index`);
+    lines.push(`${name}==${version} ${hashes.join(' ')}`);
+  }
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+/**
+ * A repository pip has something to choose in: `farm-app` depends on
+ * `farm_lib`; `farm-lib` 2.0 is yanked and 3.0 needs Python 4, so pip must
+ * settle on 1.1.
+ */
+export async function buildPipFixture(root: string, work: string): Promise<void> {
+  await addWheels({
+    root,
+    repository: 'glibc',
+    paths: [
+      writeWheel(work, { name: 'farm_app', version: '1.0', requiresDist: ['farm_lib>=1.0'], requiresPython: '>=3.8' }),
+      writeWheel(work, { name: 'Farm_Lib', version: '1.0' }),
+      writeWheel(work, { name: 'Farm_Lib', version: '1.1', summary: 'the one pip should pick' }),
+      writeWheel(work, { name: 'Farm_Lib', version: '2.0' }),
+      writeWheel(work, { name: 'Farm_Lib', version: '3.0', requiresPython: '>=4' }),
+    ],
+  });
+  await yank({ root, repository: 'glibc', project: 'farm-lib', version: '2.0', reason: 'broken on purpose' });
+}
