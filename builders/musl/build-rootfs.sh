@@ -60,16 +60,24 @@ rm -rf /opt/python
 step "installing musl and build tools from $mirror $suite"
 # musl-tools gives the musl-gcc wrapper and specs file; busybox-static the
 # userland of the final image; perl (OpenSSL's Configure) and tcl (SQLite's
-# amalgamation generator) are build-only; dpkg-dev lets apt-get source work.
+# amalgamation generator) are build-only.
+# Deliberately NOT dpkg-dev: `apt-get source --download-only` does not need
+# it, and when CPython's setup.py finds dpkg-architecture it adds glibc's
+# /usr/include/<triplet> to every module's include path, so most modules fail.
 echo "deb-src $mirror $suite main" > /etc/apt/sources.list.d/farm-deb-src.list
 quiet apt-update apt-get update
 quiet apt-install apt-get install -y --no-install-recommends \
-  musl musl-dev musl-tools busybox-static make perl tcl dpkg-dev xz-utils bzip2
+  musl musl-dev musl-tools busybox-static make perl tcl xz-utils bzip2
+if command -v dpkg-architecture >/dev/null; then
+  echo "build-rootfs: dpkg-architecture is installed; CPython would build against glibc headers" >&2
+  exit 1
+fi
 
 step "downloading Debian source packages"
 # Upstream tarballs (*.orig.tar.*) of Debian's source packages: the mirror is
 # the only source farm's offline bootstrap may use.
 mkdir -p "$src"
+chown _apt "$src"   # apt downloads as _apt where it can write
 cd "$src"
 quiet apt-source apt-get source --download-only musl "python$python" zlib libffi bzip2 xz-utils sqlite3 openssl
 unpack() { # <source-package>: unpacks its upstream tarball and enters its source directory

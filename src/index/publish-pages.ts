@@ -11,30 +11,48 @@ import { renderProjectJson } from './render-project-json.js';
 import { renderHumanPage, renderRootHtml, renderRootJson, type RootEntry } from './render-root.js';
 
 /**
- * Publishing: every page is replaced atomically (temp file + rename, see
- * `writeFileAtomicSync`), so a client reading during a regeneration gets the
- * old page or the new one, never a mix or a partial file.
+ * Publishing. A project's three pages live in one directory,
+ * `simple/<project>/{index.html,index.json,json}`; `pypi` is a symlink to
+ * `simple`, so the legacy `pypi/<project>/json` is the same file and a
+ * project costs one directory, not two (directory creation dominates a first
+ * publication).
+ *
+ * Atomicity: an existing page is replaced by temp file + rename (see
+ * `writeFileAtomicSync`); a new project's directory is filled under a hidden
+ * name and renamed into place whole. Either way a client reading during a
+ * regeneration sees the old page, the new one, or (for a new project) none
+ * yet, never a partial one.
  */
 
-/** The files of one project's pages. */
+/** The files of one project's pages: PEP 503 HTML, PEP 691 JSON, legacy JSON. */
 export function projectPageFiles(paths: RepositoryPaths, project: string): readonly [string, string, string] {
-  return [
-    path.join(paths.simple, project, 'index.html'),
-    path.join(paths.simple, project, 'index.json'),
-    path.join(paths.pypi, project, 'json'),
-  ];
+  const dir = path.join(paths.simple, project);
+  return [path.join(dir, 'index.html'), path.join(dir, 'index.json'), path.join(dir, 'json')];
 }
+
+const PAGE_NAMES = ['index.html', 'index.json', 'json'] as const;
 
 /**
  * Renders and publishes one project's three pages.
  *
  * @param inputDigest the digest of what the pages are rendered from, recorded in the summary.
+ * @param exists whether `simple/<project>/` exists already (the caller knows from one readdir).
  */
-export function publishProject(paths: RepositoryPaths, project: IndexProject, inputDigest: string): PublishedProject {
+export function publishProject(
+  paths: RepositoryPaths,
+  project: IndexProject,
+  inputDigest: string,
+  exists: boolean,
+): PublishedProject {
   const view = projectView(project);
   const pages = [renderProjectHtml(view), renderProjectJson(view), renderLegacyJson(view)] as const;
-  const files = projectPageFiles(paths, view.project);
-  for (let i = 0; i < 3; i++) writeFileAtomicSync(files[i]!, pages[i]!);
+  const dir = path.join(paths.simple, view.project);
+  if (!exists && publishNewDirectory(paths, dir, pages)) {
+    // Published whole.
+  } else {
+    const files = projectPageFiles(paths, view.project);
+    for (let i = 0; i < 3; i++) writeFileAtomicSync(files[i]!, pages[i]!);
+  }
   return {
     project: view.project,
     name: view.name,
@@ -50,10 +68,64 @@ export function projectPagesIntact(paths: RepositoryPaths, published: PublishedP
   return haveSizes(projectPageFiles(paths, published.project), published.sizes);
 }
 
+/**
+ * Fills a hidden directory and renames it to `dir`. False (and nothing left
+ * behind) when `dir` turned out to exist: the caller replaces file by file.
+ */
+function publishNewDirectory(paths: RepositoryPaths, dir: string, pages: readonly string[]): boolean {
+  const staging = path.join(paths.simple, `.${path.basename(dir)}.${process.pid}.new`);
+  try {
+    fs.mkdirSync(staging);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') fs.rmSync(staging, { recursive: true, force: true });
+    else if (code === 'ENOENT') fs.mkdirSync(paths.simple, { recursive: true });
+    else throw error;
+    fs.mkdirSync(staging);
+  }
+  try {
+    pages.forEach((page, i) => fs.writeFileSync(path.join(staging, PAGE_NAMES[i]!), page));
+    fs.renameSync(staging, dir);
+    return true;
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR') return false;
+    throw error;
+  }
+}
+
 /** Removes a project's pages (its last wheel is gone). */
 export function unpublishProject(paths: RepositoryPaths, project: string): void {
   fs.rmSync(path.join(paths.simple, project), { recursive: true, force: true });
-  fs.rmSync(path.join(paths.pypi, project), { recursive: true, force: true });
+}
+
+/**
+ * Makes `pypi` a symlink to `simple` (legacy JSON at `pypi/<project>/json`).
+ * A real `pypi/` directory, as dumb-pypi leaves one, is replaced; its
+ * contents were generated and are regenerated under `simple/`.
+ */
+export function ensurePypiLink(paths: RepositoryPaths): void {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(paths.pypi);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (stat?.isSymbolicLink() && fs.readlinkSync(paths.pypi) === 'simple') return;
+  fs.mkdirSync(paths.simple, { recursive: true });
+  const link = path.join(paths.dir, `.pypi.${process.pid}.link`);
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync('simple', link);
+  if (stat !== undefined && stat.isDirectory()) {
+    const old = path.join(paths.state, `old-pypi.${process.pid}.${Date.now()}`);
+    fs.mkdirSync(paths.state, { recursive: true });
+    fs.renameSync(paths.pypi, old);
+    fs.renameSync(link, paths.pypi);
+    fs.rmSync(old, { recursive: true, force: true });
+  } else {
+    fs.renameSync(link, paths.pypi);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
 import { scanPackagesLocked, type RejectedFile } from '../repository/adopt-dropped-wheels.js';
@@ -12,8 +13,15 @@ import {
 } from '../repository/inventory-store.js';
 import { withLock, type LockOptions } from '../repository/repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from '../repository/repository-paths.js';
-import { fromRow, readSummary, toRow, writeSummary, type PublishedProject } from './index-summary.js';
-import { projectPagesIntact, publishHumanPage, publishProject, publishSimpleRoot, unpublishProject } from './publish-pages.js';
+import { readSummary, SummaryTable, writeSummary } from './index-summary.js';
+import {
+  ensurePypiLink,
+  projectPagesIntact,
+  publishHumanPage,
+  publishProject,
+  publishSimpleRoot,
+  unpublishProject,
+} from './publish-pages.js';
 import { pagesInputDigest, rendererFingerprint } from './renderer-fingerprint.js';
 
 export interface RegenerateIndexOptions {
@@ -128,34 +136,41 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   const stored = readSummary(paths);
   const summary = stored?.renderer === renderer ? stored : undefined;
   const mode = full || summary === undefined ? 'full' : 'incremental';
-  const previous = new Map<string, PublishedProject>();
-  for (const row of summary?.projects ?? []) previous.set(row[0], fromRow(row));
+  // What was published; in an incremental run also what will be (updated in place).
+  const previous = summary?.table ?? SummaryTable.empty();
+  const next = mode === 'full' ? SummaryTable.empty() : previous;
+
+  ensurePypiLink(paths);
+  // One readdir instead of a failed open per new project directory.
+  const existingDirs = mode === 'full' ? new Set(listPublishedProjects(paths)) : undefined;
+  const dirExists = (project: string): boolean =>
+    existingDirs?.has(project) ?? fs.existsSync(path.join(paths.simple, project));
 
   const problems: InventoryProblem[] = [];
-  const next = new Map<string, PublishedProject>(mode === 'full' ? [] : previous);
   let rendered = 0;
   let removed = 0;
   let namesChanged = false;
   let factsChanged = false;
 
   const remove = (project: string): void => {
-    if (previous.has(project) || mode === 'full') unpublishProject(paths, project);
-    if (previous.has(project)) {
+    const existed = previous.find(project) !== undefined;
+    if (existed || mode === 'full') unpublishProject(paths, project);
+    if (existed) {
       removed += 1;
       namesChanged = true;
       factsChanged = true;
     }
-    next.delete(project);
+    next.remove(project);
   };
 
   const refresh = (project: string): void => {
     const { file, bytes } = readProjectInventoryBytes(paths, project);
     if (bytes === undefined) return remove(project);
-    const before = previous.get(project);
+    const before = previous.find(project);
     const digest = pagesInputDigest(bytes);
     // Same renderers, same inventory bytes: the pages would come out identical.
     if (before?.digest === digest && (mode === 'incremental' || projectPagesIntact(paths, before))) {
-      next.set(project, before);
+      next.upsert(before);
       return;
     }
     let inventory;
@@ -164,13 +179,13 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push({ file: error.source, message: error.message });
-      if (before !== undefined) next.set(project, before);
+      if (before !== undefined) next.upsert(before);
       return;
     }
     if (inventory.files.length === 0) return remove(project);
-    const after = publishProject(paths, inventory, digest);
+    const after = publishProject(paths, inventory, digest, dirExists(project));
     rendered += 1;
-    next.set(project, after);
+    next.upsert(after);
     if (before === undefined || before.name !== after.name) namesChanged = true;
     if (before === undefined || before.name !== after.name || before.latestVersion !== after.latestVersion || before.files !== after.files) {
       factsChanged = true;
@@ -183,17 +198,15 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
   }
   if (mode === 'full') {
-    const stale = removeStalePages(paths, new Set(next.keys()), previous);
-    removed += stale;
-    if (stale > 0 || next.size !== previous.size) namesChanged = factsChanged = true;
+    removed += removeStalePages(paths, existingDirs!, new Set(next.projects), new Set(previous.projects));
   }
 
-  const entries = [...next.values()].sort((a, b) => (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
   let rootSimple = summary?.rootSimple ?? null;
   let rootHuman = summary?.rootHuman ?? null;
   let rootWritten = false;
   // A full run renders the root pages (and writes them only if they differ);
   // an incremental one only when a name, a latest version or a count moved.
+  const entries = mode === 'full' || namesChanged || factsChanged || rootSimple === null || rootHuman === null ? next.entries() : [];
   if (mode === 'full' || namesChanged || rootSimple === null) {
     const published = publishSimpleRoot(paths, entries, rootSimple);
     rootSimple = published.digest;
@@ -204,13 +217,13 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     rootHuman = published.digest;
     rootWritten ||= published.written;
   }
-  writeSummary(paths, { format: 1, renderer, rootSimple, rootHuman, projects: entries.map(toRow) });
+  writeSummary(paths, next, { renderer, rootSimple, rootHuman });
   clearDirty(paths, dirty);
 
   return {
     repository: paths.name,
     mode,
-    projects: entries.length,
+    projects: next.size,
     projectsRendered: rendered,
     projectsWritten: rendered,
     projectsRemoved: removed,
@@ -224,21 +237,43 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   };
 }
 
-/** Full regeneration: pages of projects with no inventory (deleted by hand, or left by a crash) go. */
-function removeStalePages(paths: RepositoryPaths, live: ReadonlySet<string>, previous: ReadonlyMap<string, unknown>): number {
+/** Project directories under `simple/` (hidden staging leftovers excluded). */
+function listPublishedProjects(paths: RepositoryPaths): string[] {
+  try {
+    return fs
+      .readdirSync(paths.simple, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/**
+ * Full regeneration: pages of projects with no inventory (deleted by hand, or
+ * left by a crash) go, and so do staging directories a crash left behind.
+ */
+function removeStalePages(
+  paths: RepositoryPaths,
+  published: ReadonlySet<string>,
+  live: ReadonlySet<string>,
+  previous: ReadonlySet<string>,
+): number {
   let removed = 0;
-  for (const dir of [paths.simple, paths.pypi]) {
-    let names: fs.Dirent[];
-    try {
-      names = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
+  for (const name of published) {
+    if (live.has(name)) continue;
+    fs.rmSync(path.join(paths.simple, name), { recursive: true, force: true });
+    if (previous.has(name)) removed += 1;
+  }
+  try {
+    for (const name of fs.readdirSync(paths.simple)) {
+      if (name.startsWith('.') && (name.endsWith('.new') || name.endsWith('.tmp'))) {
+        fs.rmSync(path.join(paths.simple, name), { recursive: true, force: true });
+      }
     }
-    for (const entry of names) {
-      if (!entry.isDirectory() || entry.name.startsWith('.') || live.has(entry.name)) continue;
-      fs.rmSync(`${dir}/${entry.name}`, { recursive: true, force: true });
-      if (dir === paths.simple && previous.has(entry.name)) removed += 1;
-    }
+  } catch {
+    // No simple/ yet.
   }
   return removed;
 }

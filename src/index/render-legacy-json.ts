@@ -15,7 +15,12 @@ export function renderLegacyJson(view: ProjectView, packagesUrl: string = PACKAG
   );
   const releases: Record<string, unknown[]> = {};
   for (const version of view.versions) releases[version] = [];
-  for (const file of view.files) releases[file.version]!.push(fileInfo(file, packagesUrl));
+  const infos = new Map<IndexFile, Record<string, unknown>>();
+  for (const file of view.files) {
+    const info = fileInfo(file, packagesUrl);
+    infos.set(file, info);
+    releases[file.version]!.push(info);
+  }
   return `${JSON.stringify({
     info: {
       name: view.name,
@@ -28,7 +33,7 @@ export function renderLegacyJson(view: ProjectView, packagesUrl: string = PACKAG
       yanked_reason: latest.length > 0 && latest.every((f) => f.yanked) ? latest[0]!.yankedReason || null : null,
     },
     releases,
-    urls: latest.map((f) => fileInfo(f, packagesUrl)),
+    urls: latest.map((f) => infos.get(f)!),
   })}\n`;
 }
 

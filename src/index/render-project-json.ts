@@ -9,19 +9,19 @@ import type { ProjectView } from './project-view.js';
  * which crashes pip releases from 22.3 until the fix.
  */
 export function renderProjectJson(view: ProjectView, packagesUrl: string = PACKAGES_FROM_PROJECT_PAGE): string {
-  return `${JSON.stringify({
-    meta: { 'api-version': API_VERSION },
-    name: view.project,
-    versions: view.versions,
-    files: view.files.map((file) => ({
+  const files: Record<string, unknown>[] = [];
+  for (const file of view.files) {
+    const entry: Record<string, unknown> = {
       filename: file.filename,
-      url: `${packagesUrl}${encodeURIComponent(file.filename)}`,
+      url: packagesUrl + encodeURIComponent(file.filename),
       hashes: { sha256: file.sha256 },
-      ...(file.requiresPython === null ? {} : { 'requires-python': file.requiresPython }),
-      'core-metadata': { sha256: file.metadataSha256 },
-      ...(file.yanked ? { yanked: file.yankedReason === '' ? true : file.yankedReason } : {}),
-      size: file.size,
-      'upload-time': file.uploadTime,
-    })),
-  })}\n`;
+    };
+    if (file.requiresPython !== null) entry['requires-python'] = file.requiresPython;
+    entry['core-metadata'] = { sha256: file.metadataSha256 };
+    if (file.yanked) entry.yanked = file.yankedReason === '' ? true : file.yankedReason;
+    entry.size = file.size;
+    entry['upload-time'] = file.uploadTime;
+    files.push(entry);
+  }
+  return `${JSON.stringify({ meta: { 'api-version': API_VERSION }, name: view.project, versions: view.versions, files })}\n`;
 }

@@ -45,11 +45,10 @@ export function renderHumanPage(repository: string, entries: readonly RootEntry[
       '<code>pip install --extra-index-url &lt;this page&#39;s URL&gt;simple/ &lt;project&gt;</code>.</p>\n',
     '<table>\n<thead><tr><th>Project</th><th>Latest version</th><th>Files</th></tr></thead>\n<tbody>\n',
   ];
+  // End tags of cells and rows are optional in HTML; leaving them out keeps a
+  // 20,000-project page a third smaller.
   for (const e of entries) {
-    parts.push(
-      `<tr><td><a href="simple/${e.project}/">${escapeHtml(e.name)}</a></td>` +
-        `<td>${escapeHtml(e.latestVersion ?? '')}</td><td>${e.files}</td></tr>\n`,
-    );
+    parts.push(`<tr><td><a href="simple/${e.project}/">${escapeHtml(e.name)}</a><td>${escapeHtml(e.latestVersion ?? '')}<td>${e.files}\n`);
   }
   parts.push('</tbody>\n</table>\n</body>\n</html>\n');
   return parts.join('');

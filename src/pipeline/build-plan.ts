@@ -181,6 +181,11 @@ export function planBuilds(
         rows.push({ ...base, action: 'cached', wheel: cached });
         continue;
       }
+      if (pkg.fromRepository) {
+        // In packages/ but not in the inventory yet (copied in by hand): `farm index` adopts it.
+        rows.push({ ...base, action: 'cached', wheel: pkg.filename, reason: 'in the repository, not indexed yet (farm index)' });
+        continue;
+      }
       if (pkg.kind === 'wheel') {
         const id = mirrorJobId(repository, pkg.filename, pkg.sha256);
         if (!mirrors.has(id)) {

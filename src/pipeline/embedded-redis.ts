@@ -91,7 +91,9 @@ export async function embeddedRedis<T>(
     '--maxmemory-policy', 'noeviction',
   ];
   let output = '';
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal goes to farm, which may
+  // still need Redis to cancel the request cleanly; farm stops Redis itself.
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   const spawned = new Promise<void>((resolve, reject) => {
@@ -109,19 +111,18 @@ export async function embeddedRedis<T>(
   const killNow = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-  const onSignal = (signal: NodeJS.Signals) => {
+  // When the program handles the signal itself (the CLI cancels the request
+  // first), leave Redis running for it: `fn` ends and the finally below stops
+  // Redis, or the 'exit' hook does. Otherwise stop Redis and let the signal
+  // terminate the process as it would have.
+  const onSignal = (signal: NodeJS.Signals, self: () => void) => {
+    if (process.listenerCount(signal) > 1) return;
     killNow();
-    // Keep the default behaviour (terminate) when nobody else handles the signal.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    process.off(signal, self);
+    process.kill(process.pid, signal);
   };
-  const onSigint = () => {
-    process.off('SIGINT', onSigint);
-    onSignal('SIGINT');
-  };
-  const onSigterm = () => {
-    process.off('SIGTERM', onSigterm);
-    onSignal('SIGTERM');
-  };
+  const onSigint = () => onSignal('SIGINT', onSigint);
+  const onSigterm = () => onSignal('SIGTERM', onSigterm);
   process.on('exit', killNow);
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);

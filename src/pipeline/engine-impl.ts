@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FarmConfig } from '../config/schema.js';
+import { targetSettings } from '../config/target-settings.js';
+import { getTarget } from '../targets/parse-targets.js';
 import { NotFoundError, TransientError, UsageError } from '../errors.js';
 import { fsRequirementsSource } from '../requirements/fs-requirements-source.js';
 import type { RequirementsSource } from '../requirements/index.js';
@@ -99,6 +101,7 @@ export async function createEngine(config: FarmConfig, options: EngineOptions): 
           requestId: id,
           target: r.target,
           python: r.python,
+          repository: targetSettings(config, getTarget(r.target)).repository,
           indexUrl: stored.indexUrl,
           extraIndexUrls: stored.extraIndexUrls,
           requirementsText: r.requirementsText,

@@ -25,6 +25,8 @@ export const ResolveJobData = z.strictObject({
   requestId: NonEmpty,
   target: NonEmpty,
   python: NonEmpty,
+  /** The target's repository: its wheels are offered to pip with `--find-links`. */
+  repository: NonEmpty,
   indexUrl: z.url(),
   extraIndexUrls: z.array(z.url()),
   /** requirements.txt for this target and Python: markers evaluated, includes flattened. */

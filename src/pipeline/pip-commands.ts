@@ -6,9 +6,19 @@ import { interpreterPath } from '../images/image-names.js';
 /**
  * pip's resolution: `install --dry-run --ignore-installed --report` against
  * the upstream index, reading `/in/requirements.txt` (and `/in/constraints.txt`)
- * and writing `/out/report.json`.
+ * and writing `/out/report.json`. `findLinks` adds the target's repository
+ * (mounted read-only): pip then prefers the wheel farm already has to the
+ * sdist of the same version and reads its metadata instead of building it,
+ * which makes resolving an already-built set cheap, and the report says
+ * which packages need nothing.
  */
-export function resolveArgv(python: string, indexUrl: string, extraIndexUrls: readonly string[], withConstraints: boolean): string[] {
+export function resolveArgv(
+  python: string,
+  indexUrl: string,
+  extraIndexUrls: readonly string[],
+  withConstraints: boolean,
+  findLinks: readonly string[] = [],
+): string[] {
   return [
     interpreterPath(python),
     '-m',
@@ -23,6 +33,7 @@ export function resolveArgv(python: string, indexUrl: string, extraIndexUrls: re
     '--index-url',
     indexUrl,
     ...extraIndexUrls.flatMap((url) => ['--extra-index-url', url]),
+    ...findLinks.flatMap((dir) => ['--find-links', dir]),
     ...(withConstraints ? ['-c', '/in/constraints.txt'] : []),
     '-r',
     '/in/requirements.txt',

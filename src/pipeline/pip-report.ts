@@ -73,6 +73,8 @@ export const ResolvedPackage = z.strictObject({
   requiresPython: z.string().optional(),
   /** Named in the requirement files (not only a dependency). */
   requested: z.boolean(),
+  /** pip chose a wheel farm's repository already has (offered with `--find-links`). */
+  fromRepository: z.boolean().default(false),
 });
 export type ResolvedPackage = z.infer<typeof ResolvedPackage>;
 
@@ -104,19 +106,29 @@ function filenameOf(url: string): string {
 
 /**
  * Validates a report and turns it into a `ResolvedSet`. Direct references
- * (local directories, VCS URLs) are refused: farm builds what an index
- * serves, so that every wheel has a name, a version and a hash.
+ * (local files and directories, VCS URLs) are refused: farm builds what an
+ * index serves, so that every wheel has a name, a version and a hash. The one
+ * exception is a wheel under `repositoryMount`: farm's own repository,
+ * offered to pip with `--find-links`.
  *
  * @throws ConfigError naming `source` for an invalid report or unsupported entries.
  */
-export function parsePipReport(data: unknown, target: string, python: string, source = 'pip report'): ResolvedSet {
+export function parsePipReport(
+  data: unknown,
+  target: string,
+  python: string,
+  source = 'pip report',
+  repositoryMount?: string,
+): ResolvedSet {
   const report = validate(PipReport, data, source);
   const problems: { path: string; message: string }[] = [];
   const packages: ResolvedPackage[] = [];
   report.install.forEach((item, i) => {
     const info = item.download_info;
     const filename = filenameOf(info.url);
-    if (info.vcs_info !== undefined || info.dir_info !== undefined) {
+    const fromRepository =
+      repositoryMount !== undefined && info.url.startsWith(`file://${repositoryMount}/`) && filename.endsWith('.whl');
+    if (!fromRepository && (info.vcs_info !== undefined || info.dir_info !== undefined || info.url.startsWith('file:'))) {
       problems.push({
         path: `install.${i}`,
         message: `${item.metadata.name}: direct references (${info.url}) are not supported; publish it to an index`,
@@ -140,6 +152,7 @@ export function parsePipReport(data: unknown, target: string, python: string, so
       requiresDist: item.metadata.requires_dist ?? [],
       ...(item.metadata.requires_python !== undefined ? { requiresPython: item.metadata.requires_python } : {}),
       requested: item.requested,
+      fromRepository,
     });
   });
   if (problems.length > 0) throw new ConfigError(source, problems);

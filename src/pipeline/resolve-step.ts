@@ -10,7 +10,11 @@ import type { ResolveJobData, ResolveResult } from './job-data.js';
 import { resolveLogPath } from './log-paths.js';
 import { resolveArgv } from './pip-commands.js';
 import { parsePipReport } from './pip-report.js';
+import type { RepositoryPort } from './repository-port.js';
 import { runStep, type StepEnvironment } from './step-runner.js';
+
+/** Where the target's repository is mounted (read-only) in resolve containers. */
+export const REPOSITORY_MOUNT = '/repo';
 import { createWorkDir } from './work-dir.js';
 
 /**
@@ -19,7 +23,7 @@ import { createWorkDir } from './work-dir.js';
  * infrastructure problems are thrown (`TransientError`) for the queue to retry.
  */
 export async function runResolve(
-  env: StepEnvironment,
+  env: StepEnvironment & { repo: RepositoryPort },
   data: ResolveJobData,
   options: { jobId: string; timeoutMs: number; signal?: AbortSignal },
 ): Promise<ResolveResult> {
@@ -35,6 +39,8 @@ export async function runResolve(
   try {
     await writeFile(path.join(work.input, 'requirements.txt'), data.requirementsText, { mode: 0o644 });
     const withConstraints = data.constraintsText.trim() !== '';
+    const packagesDir = env.repo.packagesDir(data.repository);
+    await mkdir(packagesDir, { recursive: true });
     if (withConstraints) await writeFile(path.join(work.input, 'constraints.txt'), data.constraintsText, { mode: 0o644 });
     const outcome = await runStep(env, {
       targetId: data.target,
@@ -46,9 +52,12 @@ export async function runResolve(
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       package: `resolve py${data.python}`,
       step: () => ({
-        argv: resolveArgv(data.python, data.indexUrl, data.extraIndexUrls, withConstraints),
+        argv: resolveArgv(data.python, data.indexUrl, data.extraIndexUrls, withConstraints, [REPOSITORY_MOUNT]),
         output: { hostPath: work.output, containerPath: '/out' },
-        inputs: [{ hostPath: work.input, containerPath: '/in' }],
+        inputs: [
+          { hostPath: work.input, containerPath: '/in' },
+          { hostPath: packagesDir, containerPath: REPOSITORY_MOUNT },
+        ],
       }),
     });
     if (outcome.exitCode !== 0) {
@@ -56,7 +65,7 @@ export async function runResolve(
       return { ok: false, error: `pip could not resolve the requirements (exit ${outcome.exitCode}):\n${tail}`, logPath };
     }
     const report: unknown = JSON.parse(await readFile(path.join(work.output, 'report.json'), 'utf8'));
-    const set = parsePipReport(report, data.target, data.python, `pip report of ${data.target} py${data.python}`);
+    const set = parsePipReport(report, data.target, data.python, `pip report of ${data.target} py${data.python}`, REPOSITORY_MOUNT);
     return { ok: true, set, logPath, image: { reference: outcome.image.reference, id: outcome.image.id } };
   } finally {
     await work.remove();

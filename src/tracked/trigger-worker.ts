@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { FarmConfig } from '../config/schema.js';
-import { ConfigError, FarmError, MissingFileError, NotFoundError, UsageError } from '../errors.js';
+import { ConfigError, FarmError, InputFileError, MissingFileError, NotFoundError, UsageError } from '../errors.js';
 import type { ConnectionOptions } from '../pipeline/engine.js';
 import { redisOptions } from '../pipeline/redis-connection.js';
 import { bullConnection } from './bull-connection.js';
@@ -49,6 +49,7 @@ export interface TriggerWorker {
 function isPermanent(error: unknown): boolean {
   return (
     error instanceof ConfigError ||
+    error instanceof InputFileError ||
     error instanceof MissingFileError ||
     error instanceof NotFoundError ||
     error instanceof UsageError

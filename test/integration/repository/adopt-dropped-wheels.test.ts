@@ -134,4 +134,20 @@ describe('wheels dropped into packages/ by hand (scp, cp)', () => {
     expect(fs.readFileSync(keepPage, 'utf8')).toBe(good);
     expect(fs.existsSync(path.join(paths.simple, 'stale-project'))).toBe(false);
   });
+
+  it('takes over a dumb-pypi tree: its pypi/ directory becomes the link to simple/', async () => {
+    fs.mkdirSync(path.join(paths.dir, 'pypi', 'old-project'), { recursive: true });
+    fs.writeFileSync(path.join(paths.dir, 'pypi', 'old-project', 'json'), '{}');
+    fs.mkdirSync(path.join(paths.simple, 'old-project'), { recursive: true });
+    fs.writeFileSync(path.join(paths.simple, 'old-project', 'index.html'), 'dumb-pypi page');
+    fs.mkdirSync(paths.packages);
+    execFileSync('cp', [writeWheel(drop, { name: 'old_project', version: '1.0' }), paths.packages]);
+
+    const result = await regenerateIndex({ root, repository: 'glibc' });
+    expect(result.adopted).toHaveLength(1);
+    expect(fs.readlinkSync(paths.pypi)).toBe('simple');
+    const legacy = JSON.parse(fs.readFileSync(path.join(paths.pypi, 'old-project', 'json'), 'utf8')) as { info: { version: string } };
+    expect(legacy.info.version).toBe('1.0');
+    expect(fs.readFileSync(path.join(paths.simple, 'old-project', 'index.html'), 'utf8')).toContain('old_project-1.0-py3-none-any.whl');
+  });
 });

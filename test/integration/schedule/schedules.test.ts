@@ -164,10 +164,16 @@ describe('persistence', () => {
     const before = await listSchedules(config, queue);
     await queue.close();
 
-    const shutdown = new Redis({ path: url.slice('unix://'.length) });
+    const first = server!;
+    const exited = new Promise<void>((resolve) => {
+      if (first.exitCode !== null || first.signalCode !== null) resolve();
+      else first.once('exit', () => resolve());
+    });
+    const shutdown = new Redis({ path: url.slice('unix://'.length), retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    shutdown.on('error', () => {});
     await shutdown.call('SHUTDOWN').catch(() => {});
     shutdown.disconnect();
-    await new Promise<void>((resolve) => server!.once('exit', () => resolve()));
+    await exited;
 
     await startRedis(dir);
     queue = await openTriggerQueue(config, { redisUrl: url, prefix: 'farm' });

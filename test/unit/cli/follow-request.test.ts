@@ -82,7 +82,7 @@ describe('followRequest', () => {
     const io = memoryIo({ isTTY: true, color: false });
     await followRequest(createContext(io), engineReplaying(events, final), 'req1', ['glibc-x86_64'], { json: false, onInterrupt: 'cancel' });
     expect(io.stdout).toContain('\u001b[2A');
-    expect(io.stdout).not.toMatch(/\u001b\[3\dm/);
+    expect(io.stdout).not.toMatch(new RegExp(String.raw`\u001b\[3\dm`));
   });
 
   it('--json prints only the final status', async () => {

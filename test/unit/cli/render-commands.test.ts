@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { selectRows } from '../../../src/cli/commands/logs.js';
 import { accessLine } from '../../../src/cli/commands/serve.js';
 import { renderBootstrapResults, renderImageList } from '../../../src/cli/render/image-results.js';
 import { renderRequestList } from '../../../src/cli/render/request-list.js';
@@ -6,6 +7,7 @@ import { renderAdd, renderRegenerate, renderYank } from '../../../src/cli/render
 import { makeStyle } from '../../../src/cli/render/style.js';
 import type { BootstrapResult, ImageListRow } from '../../../src/images/index.js';
 import type { RegenerateResult } from '../../../src/index/regenerate-index.js';
+import { row } from './support/statuses.js';
 
 const plain = makeStyle(false);
 
@@ -132,5 +134,24 @@ describe('other renderers', () => {
       ),
     ).toEqual(['REQUEST  STATE     ORIGIN   AGE        TARGETS                   PACKAGES', 'r2       building  webhook  1m00s ago  glibc-x86_64,musl-x86_64  1 built, 2 queued']);
     expect(renderRequestList([], now, plain)[0]).toMatch(/^no requests yet/);
+  });
+});
+
+describe('farm logs row selection', () => {
+  const rows = [
+    row({ name: 'farmfix-a', target: 'glibc-x86_64', state: 'built' }),
+    row({ name: 'farmfix-a', target: 'musl-x86_64', state: 'failed' }),
+    row({ name: 'farmfix-a', target: 'musl-x86_64', state: 'built', python: '3.12' }),
+    row({ name: 'other', target: 'musl-x86_64', state: 'cached' }),
+  ];
+  it.each<[string | undefined, { target?: string; python?: string }, number]>([
+    [undefined, {}, 4],
+    ['farmfix-a', {}, 3],
+    ['Farmfix_A', {}, 3],
+    ['farmfix-a', { target: 'musl-x86_64' }, 2],
+    ['farmfix-a', { target: 'musl-x86_64', python: '3.12' }, 1],
+    ['nope', {}, 0],
+  ])('%s %o → %i rows', (pkg, options, count) => {
+    expect(selectRows(rows, pkg, { ...options, follow: false })).toHaveLength(count);
   });
 });

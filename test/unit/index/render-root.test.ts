@@ -25,8 +25,8 @@ describe('root pages', () => {
   it('the human page lists projects with latest versions', () => {
     const html = renderHumanPage('glibc', entries);
     expect(html).toContain('<title>farm repository glibc</title>');
-    expect(html).toContain('<tr><td><a href="simple/a-b/">A_B</a></td><td>1.0</td><td>2</td></tr>');
-    expect(html).toContain('<td>2.0&lt;</td>');
+    expect(html).toContain('<tr><td><a href="simple/a-b/">A_B</a><td>1.0<td>2\n');
+    expect(html).toContain('<td>2.0&lt;<td>');
     expect(html).toContain('2 projects');
   });
 

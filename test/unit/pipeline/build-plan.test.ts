@@ -22,6 +22,7 @@ const sdist = (name: string, requiresDist: string[] = []): ResolvedPackage => ({
   sha256: 'a'.repeat(64),
   requiresDist,
   requested: true,
+  fromRepository: false,
 });
 const wheel = (name: string, file = `${name.replace(/-/g, '_')}-1.0-py3-none-any.whl`): ResolvedPackage => ({
   ...sdist(name),
@@ -128,6 +129,13 @@ describe('planBuilds', () => {
     const plan = planBuilds([set(X86, [sdist('p')], '3.11'), set(X86, [sdist('p')], '3.12')], [X86], noRecipes, none);
     expect(plan.builds).toHaveLength(2);
     expect(plan.builds.filter((b) => b.reusePureFrom !== undefined)).toHaveLength(1);
+  });
+
+  it('a wheel pip found in the repository itself is cached, even before the index knows it', () => {
+    const local = { ...wheel('p'), url: 'file:///repo/p-1.0-py3-none-any.whl', fromRepository: true };
+    const plan = planBuilds([set(X86, [local])], [X86], noRecipes, none);
+    expect(plan.rows[0]).toMatchObject({ action: 'cached', wheel: 'p-1.0-py3-none-any.whl' });
+    expect(plan.mirrors).toEqual([]);
   });
 
   it('is deterministic', () => {

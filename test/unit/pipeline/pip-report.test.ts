@@ -49,6 +49,13 @@ describe('parsePipReport', () => {
     expect(set.packages[0]).toMatchObject({ name: 'my-pkg', displayName: 'My.Pkg', kind: 'wheel', filename: 'my_pkg-1.0-py3-none-any.whl' });
   });
 
+  it('accepts wheels from farm’s own repository mount, and no other local file', () => {
+    const local = report([item('p', 'file:///repo/p-1.0-py3-none-any.whl')]);
+    expect(parsePipReport(local, 't', '3.11', 'r', '/repo').packages[0]).toMatchObject({ fromRepository: true, kind: 'wheel' });
+    expect(() => parsePipReport(local, 't', '3.11', 'r')).toThrow(ConfigError);
+    expect(() => parsePipReport(report([item('p', 'file:///etc/p-1.0.tar.gz')]), 't', '3.11', 'r', '/repo')).toThrow(ConfigError);
+  });
+
   it('accepts report version "0" (pip 22.2/22.3) and refuses unknown versions', () => {
     expect(parsePipReport(report([], '0'), 't', '3.11').packages).toEqual([]);
     expect(() => parsePipReport(report([], '2'), 't', '3.11')).toThrow(ConfigError);
