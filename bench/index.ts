@@ -8,8 +8,10 @@
  *      and digests every inventory file, checks every page, rewrites none),
  *   2b. full regeneration that re-renders and replaces every page (what
  *      happens after an upgrade that changed the renderers),
- *   3. incremental regeneration after adding one real wheel with `addWheels`
- *      (median of 7), and
+ *   3. incremental regeneration after adding one real wheel with `addWheels`,
+ *      a new version of an existing project (only the page for humans among
+ *      the root pages changes) and a new project (all three root pages
+ *      change), median of 9 each, and
  * reports the peak RSS of the whole run, each against the goal of issue 4.
  */
 import { createHash } from 'node:crypto';
@@ -29,13 +31,13 @@ const GOALS = { fullMs: 3000, incrementalMs: 50, rssMb: 300 };
 const hex = (seed: string): string => createHash('sha256').update(seed).digest('hex');
 
 function syntheticProject(i: number): ProjectInventory {
-  const display = `Bench_Pkg.${i}`;
+  const display = `Bench_Pkg_${i}`;
   const project = `bench-pkg-${i}`;
   const files: WheelRecord[] = [];
   for (let v = 0; v < PER_PROJECT; v++) {
     const version = `1.${v}.0`;
     const tag = v % 2 === 0 ? 'py3-none-any' : 'cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64';
-    const filename = `Bench_Pkg.${i}-${version}-${tag}.whl`.replace('.', '_');
+    const filename = `${display}-${version}-${tag}.whl`;
     files.push({
       filename,
       version,
@@ -96,21 +98,25 @@ try {
   const rerenderMs = performance.now() - t;
   if (rerender.projectsRendered !== PROJECTS) throw new Error(`unexpected: ${JSON.stringify(rerender)}`);
 
-  const incremental: number[] = [];
-  const adds: number[] = [];
   const work = path.join(base, 'incoming');
-  for (let k = 0; k < 7; k++) {
-    const wheel = writeWheel(work, { name: `Bench_Pkg_${1000 + k}`, version: `9.${k}`, requiresPython: '>=3.9' });
-    t = performance.now();
+  /** Adds one real wheel with `addWheels` (not timed), then times the incremental regeneration. */
+  const addAndRegenerate = async (name: string, version: string) => {
+    const wheel = writeWheel(work, { name, version, requiresPython: '>=3.9' });
     const added = await addWheels({ root, repository: 'glibc', paths: [wheel], index: false });
-    adds.push(performance.now() - t);
     if (added.collected[0]?.status !== 'added') throw new Error(JSON.stringify(added));
-    t = performance.now();
+    const started = performance.now();
     const result = await regenerateIndex({ root, repository: 'glibc' });
-    incremental.push(performance.now() - t);
+    const ms = performance.now() - started;
     if (result.mode !== 'incremental' || result.projectsWritten !== 1 || !result.rootWritten || result.scanned) {
       throw new Error(`unexpected: ${JSON.stringify(result)}`);
     }
+    return ms;
+  };
+  const newVersion: number[] = [];
+  const newProject: number[] = [];
+  for (let k = 0; k < 9; k++) {
+    newVersion.push(await addAndRegenerate(`Bench_Pkg_${1000 + k}`, `9.${k}`));
+    newProject.push(await addAndRegenerate(`Fresh_Pkg_${k}`, '1.0'));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const rssMb = process.resourceUsage().maxRSS / 1024;
@@ -118,10 +124,11 @@ try {
   line(`full regeneration, empty tree (${PROJECTS * PER_PROJECT} wheels, ${PROJECTS} projects)`, firstMs, 'ms', GOALS.fullMs);
   line('full regeneration over the published tree (farm index --full)', againMs, 'ms', GOALS.fullMs);
   line('full regeneration re-rendering every page (renderers changed)', rerenderMs, 'ms', GOALS.fullMs);
-  line('incremental regeneration after adding one wheel (median of 7)', median(incremental), 'ms', GOALS.incrementalMs);
+  line('incremental, one wheel: new version of a project (median of 9)', median(newVersion), 'ms', GOALS.incrementalMs);
+  line('incremental, one wheel: a new project (median of 9)', median(newProject), 'ms', GOALS.incrementalMs);
   line('peak memory (max RSS of this whole run)', rssMb, 'MB', GOALS.rssMb);
-  console.log(`\nincremental runs (ms): ${incremental.map((x) => x.toFixed(1)).join(', ')}`);
-  console.log(`addWheels of one wheel, for reference (ms): ${adds.map((x) => x.toFixed(1)).join(', ')}`);
+  console.log(`\nincremental runs, new version (ms): ${newVersion.map((x) => x.toFixed(1)).join(', ')}`);
+  console.log(`incremental runs, new project (ms): ${newProject.map((x) => x.toFixed(1)).join(', ')}`);
 } finally {
   fs.rmSync(base, { recursive: true, force: true });
 }

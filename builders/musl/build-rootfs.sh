@@ -202,7 +202,10 @@ quiet python-configure ./configure --prefix="$prefix" --with-openssl="$stage" --
 quiet python-make make -j"$jobs"
 quiet python-install make install
 # Refuse an interpreter that lost modules builds rely on.
-"$prefix/bin/python3" -c 'import ctypes, ssl, hashlib, zlib, bz2, lzma, sqlite3, pip, setuptools, venv'
+# (setuptools in its own process: importing it after pip's distutils trips
+# setuptools' distutils override check.)
+"$prefix/bin/python3" -c 'import ctypes, ssl, hashlib, zlib, bz2, lzma, sqlite3, venv, pip'
+"$prefix/bin/python3" -c 'import setuptools'
 ln -sf "python$python" "$prefix/bin/python"
 ln -sf "pip$python" "$prefix/bin/pip"
 

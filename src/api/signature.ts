@@ -6,7 +6,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Hex HMAC-SHA256 of `body` under `secret`: what GitHub and Gitea send. */
-export function hmacSha256Hex(secret: string, body: Uint8Array): string {
+export function hmacSha256Hex(secret: string, body: string | Uint8Array): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 

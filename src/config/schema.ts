@@ -238,5 +238,20 @@ export const FarmConfig = z.strictObject({
       });
     }),
   api: ApiConfig.prefault({}),
+  // ─── Pipeline (issue 5) ────────────────────────────────────────────────────
+  pipeline: z
+    .strictObject({
+      /**
+       * Name prefix of the per-target Docker volumes holding pip's cache and
+       * downloads (`<prefix><target-id>`). Farms (or test runs) sharing a
+       * Docker engine keep their caches apart with different prefixes.
+       */
+      cacheVolumePrefix: z
+        .string()
+        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'expected a Docker volume name prefix like "farm-cache-"')
+        .default('farm-cache-'),
+    })
+    .prefault({}),
+  // ─── end of pipeline block ─────────────────────────────────────────────────
 });
 export type FarmConfig = z.infer<typeof FarmConfig>;

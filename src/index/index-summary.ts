@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { readFileIfExistsSync, writeFileAtomicSync } from '../repository/atomic-file.js';
 import type { RepositoryPaths } from '../repository/repository-paths.js';
 import type { RootEntry } from './render-root.js';
@@ -148,28 +149,114 @@ export class SummaryTable {
   }
 }
 
-/**
- * Reads the summary; `undefined` when it is missing or malformed, and the
- * caller falls back to a full regeneration, which rewrites it.
- *
- * Checked by hand rather than with a zod schema: it is farm's private cache
- * (never user input, replaced atomically, rebuilt by `farm index --full`), it
- * is read on every incremental run, and schema-parsing it would take most of
- * that run's 50 ms budget.
- */
-export function readSummary(paths: RepositoryPaths): ReturnType<typeof SummaryTable.parse> {
-  const bytes = readFileIfExistsSync(paths.summary);
-  return bytes === undefined ? undefined : SummaryTable.parse(bytes.toString('utf8'));
+/** The summary as the last regeneration left it. */
+export interface LoadedSummary {
+  readonly table: SummaryTable;
+  readonly renderer: string;
+  readonly rootSimple: string | null;
+  readonly rootHuman: string | null;
+  /** Changes appended since the base file was written. */
+  readonly logLines: number;
 }
 
+/**
+ * Reads the summary: the base file plus the changes appended to
+ * `.farm/index-summary.log` since. `undefined` when the base is missing or
+ * malformed, and the caller falls back to a full regeneration, which
+ * rewrites it. A torn last log line (a crash mid-append) is ignored: the
+ * projects it described are still marked dirty and get redone.
+ *
+ * Checked by hand rather than with a zod schema: it is farm's private cache
+ * (never user input, rebuilt by `farm index --full`), it is read on every
+ * incremental run, and schema-parsing it would take most of that run's 50 ms
+ * budget.
+ */
+export function readSummary(paths: RepositoryPaths): LoadedSummary | undefined {
+  const bytes = readFileIfExistsSync(paths.summary);
+  if (bytes === undefined) return undefined;
+  const base = SummaryTable.parse(bytes.toString('utf8'));
+  if (base === undefined) return undefined;
+  let { rootSimple, rootHuman } = base;
+  let logLines = 0;
+  const log = readFileIfExistsSync(logFile(paths))?.toString('utf8') ?? '';
+  for (const line of log.split('\n')) {
+    if (line === '') continue;
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      break;
+    }
+    if (!Array.isArray(entry)) break;
+    const [kind, ...rest] = entry as unknown[];
+    if (kind === 'u' && isUpsert(rest)) {
+      const [project, name, latestVersion, files, digest, h, j, l] = rest as [string, string, string | null, number, string, number, number, number];
+      base.table.upsert({ project, name, latestVersion, files, digest, sizes: [h, j, l] });
+    } else if (kind === 'd' && typeof rest[0] === 'string') {
+      base.table.remove(rest[0]);
+    } else if (kind === 'm' && isNullableString(rest[0]) && isNullableString(rest[1])) {
+      rootSimple = rest[0] as string | null;
+      rootHuman = rest[1] as string | null;
+    } else {
+      break;
+    }
+    logLines += 1;
+  }
+  return { table: base.table, renderer: base.renderer, rootSimple, rootHuman, logLines };
+}
+
+/** Writes the whole summary and drops the change log (full runs, and compaction). */
 export function writeSummary(
   paths: RepositoryPaths,
   table: SummaryTable,
   meta: { renderer: string; rootSimple: string | null; rootHuman: string | null },
 ): void {
   writeFileAtomicSync(paths.summary, table.toFile(meta));
+  fs.rmSync(logFile(paths), { force: true });
 }
 
+/**
+ * Appends an incremental run's changes to the log instead of rewriting the
+ * whole summary: on a large repository that saves replacing a 2 MB file on
+ * every run. fdatasync'ed before the caller clears the dirty markers.
+ */
+export function appendSummaryChanges(
+  paths: RepositoryPaths,
+  changes: { upserts: readonly PublishedProject[]; removals: readonly string[]; rootSimple: string | null; rootHuman: string | null },
+): void {
+  const lines = [
+    ...changes.upserts.map((p) =>
+      JSON.stringify(['u', p.project, p.name, p.latestVersion, p.files, p.digest, p.sizes[0], p.sizes[1], p.sizes[2]]),
+    ),
+    ...changes.removals.map((project) => JSON.stringify(['d', project])),
+    JSON.stringify(['m', changes.rootSimple, changes.rootHuman]),
+  ];
+  const fd = fs.openSync(logFile(paths), 'a', 0o644);
+  try {
+    fs.writeSync(fd, `${lines.join('\n')}\n`);
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function logFile(paths: RepositoryPaths): string {
+  return `${paths.summary.replace(/\.json$/, '')}.log`;
+}
+
+function isUpsert(rest: unknown[]): boolean {
+  return (
+    rest.length === 8 &&
+    isString(rest[0]) &&
+    isString(rest[1]) &&
+    isNullableString(rest[2]) &&
+    isCount(rest[3]) &&
+    isString(rest[4]) &&
+    isCount(rest[5]) &&
+    isCount(rest[6]) &&
+    isCount(rest[7])
+  );
+}
 const isString = (v: unknown): boolean => typeof v === 'string';
 const isNullableString = (v: unknown): boolean => v === null || typeof v === 'string';
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;

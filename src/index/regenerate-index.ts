@@ -13,7 +13,7 @@ import {
 } from '../repository/inventory-store.js';
 import { withLock, type LockOptions } from '../repository/repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from '../repository/repository-paths.js';
-import { readSummary, SummaryTable, writeSummary } from './index-summary.js';
+import { appendSummaryChanges, readSummary, SummaryTable, writeSummary, type PublishedProject } from './index-summary.js';
 import {
   ensurePypiLink,
   projectPagesIntact,
@@ -147,6 +147,8 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     existingDirs?.has(project) ?? fs.existsSync(path.join(paths.simple, project));
 
   const problems: InventoryProblem[] = [];
+  const upserts: PublishedProject[] = [];
+  const removals: string[] = [];
   let rendered = 0;
   let removed = 0;
   let namesChanged = false;
@@ -156,6 +158,7 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     const existed = previous.find(project) !== undefined;
     if (existed || mode === 'full') unpublishProject(paths, project);
     if (existed) {
+      removals.push(project);
       removed += 1;
       namesChanged = true;
       factsChanged = true;
@@ -186,6 +189,7 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     const after = publishProject(paths, inventory, digest, dirExists(project));
     rendered += 1;
     next.upsert(after);
+    upserts.push(after);
     if (before === undefined || before.name !== after.name) namesChanged = true;
     if (before === undefined || before.name !== after.name || before.latestVersion !== after.latestVersion || before.files !== after.files) {
       factsChanged = true;
@@ -217,7 +221,13 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     rootHuman = published.digest;
     rootWritten ||= published.written;
   }
-  writeSummary(paths, next, { renderer, rootSimple, rootHuman });
+  // An incremental run appends its changes; the log is folded into the base
+  // file once it holds more than a tenth of the projects.
+  if (mode === 'full' || (summary?.logLines ?? 0) + upserts.length + removals.length > Math.max(1000, next.size / 10)) {
+    writeSummary(paths, next, { renderer, rootSimple, rootHuman });
+  } else if (upserts.length > 0 || removals.length > 0 || rootSimple !== summary?.rootSimple || rootHuman !== summary?.rootHuman) {
+    appendSummaryChanges(paths, { upserts, removals, rootSimple, rootHuman });
+  }
   clearDirty(paths, dirty);
 
   return {

@@ -33,11 +33,10 @@ async function stopStale(pidFile: string, socketPath: string): Promise<void> {
   }
   if (!Number.isInteger(pid) || pid <= 1) return;
   try {
-    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-    // Only a redis-server of ours: same socket on its command line.
-    if (cmdline.some((a) => a.includes('redis-server')) && cmdline.includes(socketPath)) {
-      process.kill(pid, 'SIGKILL');
-    }
+    // redis-server rewrites its title to `redis-server unixsocket:<path>`.
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ');
+    // Only a redis-server of ours: our socket on its command line.
+    if (cmdline.includes('redis-server') && cmdline.includes(socketPath)) process.kill(pid, 'SIGKILL');
   } catch {
     // Not running any more.
   }

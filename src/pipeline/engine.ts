@@ -116,7 +116,7 @@ export interface WorkerOptions extends ConnectionOptions {
   log?: (line: string) => void;
   /** Also run request (orchestrating) jobs, not only builds (default true). */
   orchestrate?: boolean;
-  /** Name prefix of the per-target Docker cache volumes (default `farm-cache-`). */
+  /** Name prefix of the per-target Docker cache volumes (default `pipeline.cacheVolumePrefix`). */
   cacheVolumePrefix?: string;
   /** Timing knobs; the defaults suit production, tests shorten them. */
   tuning?: WorkerTuning;

@@ -15,7 +15,6 @@ import { connectDockerHosts, placeTarget } from '../docker/docker-hosts.js';
 import { RedisWorkerRegistry } from '../docker/redis-worker-registry.js';
 import { sweepOrphans } from '../docker/sweep.js';
 import { startHeartbeat } from '../docker/worker-registry.js';
-import { DEFAULT_CACHE_VOLUME_PREFIX } from '../docker/container-spec.js';
 import { HostError, UsageError } from '../errors.js';
 import { loadRecipes, recipeDirs } from '../recipes/load-recipes.js';
 import { TARGETS } from '../targets/catalog.js';
@@ -110,7 +109,7 @@ export async function startWorkerPool(config: FarmConfig, options: WorkerOptions
         images,
         workerId,
         stateDir,
-        cacheVolumePrefix: options.cacheVolumePrefix ?? DEFAULT_CACHE_VOLUME_PREFIX,
+        cacheVolumePrefix: options.cacheVolumePrefix ?? config.pipeline.cacheVolumePrefix,
         repo,
         buildTimeoutMs: config.timeouts.buildSeconds * 1000,
         testTimeoutMs: config.timeouts.testSeconds * 1000,

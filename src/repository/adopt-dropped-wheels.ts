@@ -106,7 +106,10 @@ export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean)
   // Recording the mtime seen *before* the readdir (moved only by farm's own
   // writes) means a wheel dropped in during this scan makes the next run scan
   // again instead of being missed.
-  writeScanState(paths, { format: 1, packagesMtimeNs: tracked, rejected });
+  const unchanged =
+    tracked === state.packagesMtimeNs &&
+    JSON.stringify(Object.entries(rejected).sort()) === JSON.stringify(Object.entries(state.rejected).sort());
+  if (!unchanged) writeScanState(paths, { format: 1, packagesMtimeNs: tracked, rejected });
   return {
     scanned,
     adopted,

@@ -75,10 +75,12 @@ export function gitClient(options: GitClientOptions = {}): GitClient {
     } catch (error) {
       const e = error as NodeJS.ErrnoException & { stderr?: string; killed?: boolean };
       if (e.code === 'ENOENT') throw new TransientError(`git is not installed (${binary})`, { cause: error });
-      const stderr = redactUrl((e.stderr ?? e.message).trim().split('\n').slice(-3).join(' | '));
-      const what = `git ${redactUrl(args.filter((a) => !a.startsWith('/')).slice(0, 3).join(' '))}`;
-      if (NOT_FOUND.some((re) => re.test(stderr))) throw new NotFoundError(`${what}: ${stderr}`, { cause: error });
-      throw new TransientError(`${what}: ${e.killed === true ? 'timed out' : stderr}`, { cause: error });
+      const stderr = redactUrl(e.stderr ?? e.message);
+      // git's first "fatal:" line says what went wrong; the rest is advice.
+      const reason = (stderr.split('\n').find((l) => l.startsWith('fatal:')) ?? stderr.trim().split('\n').at(-1) ?? '').trim();
+      const what = `git ${args[0] === '-C' ? args[2] : args[0]}`;
+      if (NOT_FOUND.some((re) => re.test(stderr))) throw new NotFoundError(`${what}: ${reason}`, { cause: error });
+      throw new TransientError(`${what}: ${e.killed === true ? `timed out after ${timeout} ms` : reason}`, { cause: error });
     }
   }
 

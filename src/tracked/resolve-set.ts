@@ -17,9 +17,13 @@ import { branchMatches, isLiteralBranch } from './branch-match.js';
 import type { GitCheckout, GitClient } from './git-client.js';
 import type { GitTrackedSet } from './match-push.js';
 
+/** A requirement file sent with its text. */
+export type ReadFile = Extract<RequirementFile, { text: string }>;
+
 /** Requirement files plus what to record about where they came from. */
 export interface ResolvedSet {
-  requirements: RequirementFile[];
+  /** Every file with its text: the engine reads nothing itself for these origins. */
+  requirements: ReadFile[];
   metadata: Record<string, string>;
 }
 
@@ -28,7 +32,7 @@ export interface ResolvedSet {
  * in reading order; files that don't exist raise `MissingFileError` (a root)
  * or the parser's `InputFileError` at the `-r` line (an include).
  */
-async function collectFiles(roots: readonly string[], read: (file: string) => Promise<string>): Promise<RequirementFile[]> {
+async function collectFiles(roots: readonly string[], read: (file: string) => Promise<string>): Promise<ReadFile[]> {
   const files = new Map<string, string>();
   const source: RequirementsSource = {
     async read(file) {
@@ -95,7 +99,7 @@ export async function resolveSetNow(set: TrackedSet, git: GitClient, cwd: string
     branches = [...heads.keys()].filter((b) => branchMatches(pattern, b)).sort();
     if (branches.length === 0) throw new NotFoundError(`set '${set.name}': no branch matches '${pattern}'`);
   }
-  const requirements: RequirementFile[] = [];
+  const requirements: ReadFile[] = [];
   const heads: string[] = [];
   for (const branch of branches) {
     const checkout = await git.fetchBranch(gitSet.source.url, branch);

@@ -64,7 +64,7 @@ afterAll(async () => {
   await dropPrefix(prefix);
 });
 
-function post(path: string, body: BodyInit, headers: Record<string, string>) {
+function post(path: string, body: string | Buffer, headers: Record<string, string>) {
   return fetch(`${api.url}${path}`, { method: 'POST', body, headers });
 }
 

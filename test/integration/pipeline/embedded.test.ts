@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedSocketPath } from '../../../src/pipeline/embedded-redis.js';
 import { eventually, randomId, removeVolumes, startUpstream, wheelsIn, type TestUpstream } from './helpers.js';
 
+const volumePrefix = `farm-pipeline-it-${randomId()}-`;
 const CLI = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
-const id = randomId();
 
 let up: TestUpstream;
 let configFile: string;
@@ -27,8 +27,9 @@ async function redisServersOn(socketPath: string): Promise<number[]> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0');
-      if (argv.some((a) => a.includes('redis-server')) && argv.includes(socketPath)) pids.push(Number(entry));
+      // redis-server rewrites its title to `redis-server unixsocket:<path>`.
+      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ');
+      if (cmdline.includes('redis-server') && cmdline.includes(socketPath)) pids.push(Number(entry));
     } catch {
       // Exited meanwhile.
     }
@@ -64,6 +65,7 @@ beforeAll(async () => {
       'docker: { hosts: [{ name: local, url: "unix:///var/run/docker.sock", concurrency: 2, network: host }] }',
       `upstream: { indexUrl: "${up.server.url}/simple/" }`,
       'images: { source: bootstrap }',
+      `pipeline: { cacheVolumePrefix: "${volumePrefix}" }`,
     ].join('\n'),
   );
   await writeFile(path.join(up.dir, 'mirror-only.txt'), 'farmfix-purewheel\n');
@@ -72,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const pid of await redisServersOn(socket)) process.kill(pid, 'SIGKILL');
-  await removeVolumes('farm-cache-glibc-x86_64-never'); // nothing of ours: builds here use farm's default volume names
+  await removeVolumes(volumePrefix);
   await up?.close();
 });
 

@@ -163,7 +163,7 @@ describe('handlePush', () => {
     const body = Buffer.from('{"zen": "Keep it logically awesome."}');
     const res = await handlePush({ forge: 'github', headers: githubHeaders(body), rawBody: body }, deps);
     expect(res.statusCode).toBe(400);
-    expect((res.body as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain('ref');
+    expect((res.body as unknown as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain('ref');
   });
 
   it('reads the form encoding GitHub offers (payload=<json>), signed over the form bytes', async () => {
