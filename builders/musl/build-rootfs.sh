@@ -201,7 +201,9 @@ quiet python-configure ./configure --prefix="$prefix" --with-openssl="$stage" --
   --disable-test-modules CC=musl-gcc CFLAGS="-O2" CPPFLAGS="-I$musl_inc" LDFLAGS="-L$musl_lib"
 quiet python-make make -j"$jobs"
 quiet python-install make install
-# Refuse an interpreter that lost modules builds rely on.
+# Refuse an interpreter that lost modules builds rely on. Checked outside the
+# source tree: setuptools' distutils shim stands down where pybuilddir.txt is.
+cd /
 # (setuptools in its own process: importing it after pip's distutils trips
 # setuptools' distutils override check.)
 "$prefix/bin/python3" -c 'import ctypes, ssl, hashlib, zlib, bz2, lzma, sqlite3, venv, pip'

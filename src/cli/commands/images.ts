@@ -22,25 +22,34 @@ export async function chosenTargets(ctx: CliContext, value: string | undefined):
   return configured.length > 0 ? parseTargets(configured.join(',')) : [...TARGETS.values()];
 }
 
+/** Without a terminal, a still-running step prints its latest line this often. */
+const HEARTBEAT_MS = 30_000;
+
 /**
- * Shows image progress: start and done lines stay; on a terminal the latest
- * output line of the running step is redrawn in place below them.
+ * Shows image progress: start and done lines stay. On a terminal the latest
+ * output line of the running step is redrawn in place below them; in a log
+ * (CI), section headers (`==> …`), phase changes and a heartbeat every 30 s
+ * are printed instead of thousands of compiler lines (the full output is in
+ * the image's build log).
  */
-export function imageProgressPrinter(ctx: CliContext): { onProgress: (event: ImageProgressEvent) => void; end(): void } {
+export function imageProgressPrinter(ctx: CliContext, now: () => number = Date.now): { onProgress: (event: ImageProgressEvent) => void; end(): void } {
   const block = new LiveBlock(ctx.io.out);
   const width = Math.max(20, ctx.io.columns - 1);
   let lastPhase = '';
+  let lastPrinted = now();
   return {
     onProgress(event) {
       if (event.kind === 'line') {
         if (ctx.io.isTTY) {
           block.draw([ctx.style.dim(formatProgress(event).slice(0, width))]);
-        } else if (event.phase !== lastPhase) {
+        } else if (event.phase !== lastPhase || event.line.startsWith('==>') || now() - lastPrinted >= HEARTBEAT_MS) {
           ctx.print(formatProgress(event));
+          lastPrinted = now();
         }
         lastPhase = event.phase;
         return;
       }
+      lastPrinted = now();
       block.clear();
       ctx.print(event.kind === 'done' && event.status !== 'skipped' ? ctx.style.green(formatProgress(event)) : formatProgress(event));
     },

@@ -148,10 +148,12 @@ describe('the image contract: a C extension built in each image', () => {
 
     const built = await dockerRun([
       ...common,
-      '-v', `${src}:/src:ro`,
+      '-v', `${src}:/fixture:ro`,
       '-v', `${out}:/out`,
       image(c.id),
-      python, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '--no-index', '-w', '/out', '/src',
+      // pip builds local directories in place: copy the read-only fixture first.
+      'sh', '-c', 'cp -r /fixture /tmp/src && exec "$0" -m pip wheel --no-deps --no-build-isolation --no-index -w /out /tmp/src',
+      python,
     ]);
     expect(built).toMatch(/Successfully built farm-images-probe|Successfully built farm_images_probe/);
     const wheels = (await readdir(out)).filter((f) => f.endsWith('.whl'));
