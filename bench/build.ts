@@ -47,7 +47,7 @@ const median = (xs: number[]) => {
   return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-/** Container process run times (Docker start → die) per farm job id, recorded from Docker's events. */
+/** Container process run times (Docker start → die) per `request/job`, recorded from Docker's events. */
 async function recordProcessTimes(): Promise<{ perJob: Map<string, number>; stop(): void }> {
   const perJob = new Map<string, number>();
   const started = new Map<string, number>();
@@ -65,8 +65,10 @@ async function recordProcessTimes(): Promise<{ perJob: Map<string, number>; stop
       const e = JSON.parse(line) as { id: string; status: string; timeNano: number; Actor?: { Attributes?: Record<string, string> } };
       if (e.status === 'start') started.set(e.id, e.timeNano / 1e6);
       else if (started.has(e.id)) {
-        const job = e.Actor?.Attributes?.['farm.job'] ?? '';
-        perJob.set(job, (perJob.get(job) ?? 0) + e.timeNano / 1e6 - started.get(e.id)!);
+        // Keyed by request too: the same build id comes back in later requests.
+        const a = e.Actor?.Attributes ?? {};
+        const key = `${a['farm.request'] ?? ''}/${a['farm.job'] ?? ''}`;
+        perJob.set(key, (perJob.get(key) ?? 0) + e.timeNano / 1e6 - started.get(e.id)!);
       }
     }
   });
@@ -181,7 +183,7 @@ async function main(): Promise<void> {
       for (const row of status.rows) {
         const text = await redis.get(keys.result(row.jobId!));
         const result = TaskResult.parse(JSON.parse(text!));
-        const inContainers = recorder.perJob.get(row.jobId!) ?? 0;
+        const inContainers = recorder.perJob.get(`${status.id}/${row.jobId!}`) ?? 0;
         overheads.push(result.finishedAt - (result.enqueuedAt ?? result.startedAt) - inContainers);
         queueLatencies.push(result.startedAt - (result.enqueuedAt ?? result.startedAt));
       }

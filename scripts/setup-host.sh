@@ -29,7 +29,7 @@ fi
 
 packages=(docker.io redis-server qemu-user-static binfmt-support debootstrap git)
 if [ "$want_test_tools" = 1 ]; then
-  packages+=(nginx-light tmux docker-compose python3-pip-whl python3-setuptools-whl python3-wheel-whl)
+  packages+=(nginx-light tmux docker-compose python3-pip-whl python3-setuptools-whl python3-wheel-whl python3-venv)
 fi
 
 missing=()

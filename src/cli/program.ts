@@ -59,7 +59,7 @@ export function buildProgram(ctx: CliContext, result: { code: ExitCode }): Comma
         'farm serve --port 8080',
         'pip install --extra-index-url http://127.0.0.1:8080/glibc/simple/ markupsafe',
       ) +
-        '\nEnvironment: FARM_CONFIG, FARM_ROOT, FARM_INDEX_URL, FARM_RECIPES, REDIS_URL, DOCKER_HOST, NO_COLOR.\n' +
+        '\nEnvironment: FARM_CONFIG, FARM_ROOT, FARM_INDEX_URL, FARM_RECIPES, REDIS_URL, FARM_REDIS_PREFIX, DOCKER_HOST, NO_COLOR.\n' +
         "Run 'farm <command> --help' for a command's options and examples.\n",
     )
     .hook('preAction', (thisCommand, actionCommand) => {

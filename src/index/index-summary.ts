@@ -163,8 +163,8 @@ export interface LoadedSummary {
  * Reads the summary: the base file plus the changes appended to
  * `.farm/index-summary.log` since. `undefined` when the base is missing or
  * malformed, and the caller falls back to a full regeneration, which
- * rewrites it. A torn last log line (a crash mid-append) is ignored: the
- * projects it described are still marked dirty and get redone.
+ * rewrites it. A torn log line (a crash mid-append) is skipped: the projects
+ * it described were still marked dirty, and a later line redoes them.
  *
  * Checked by hand rather than with a zod schema: it is farm's private cache
  * (never user input, rebuilt by `farm index --full`), it is read on every
@@ -185,9 +185,9 @@ export function readSummary(paths: RepositoryPaths): LoadedSummary | undefined {
     try {
       entry = JSON.parse(line);
     } catch {
-      break;
+      continue;
     }
-    if (!Array.isArray(entry)) break;
+    if (!Array.isArray(entry)) continue;
     const [kind, ...rest] = entry as unknown[];
     if (kind === 'u' && isUpsert(rest)) {
       const [project, name, latestVersion, files, digest, h, j, l] = rest as [string, string, string | null, number, string, number, number, number];
@@ -198,7 +198,7 @@ export function readSummary(paths: RepositoryPaths): LoadedSummary | undefined {
       rootSimple = rest[0] as string | null;
       rootHuman = rest[1] as string | null;
     } else {
-      break;
+      continue;
     }
     logLines += 1;
   }
@@ -231,9 +231,13 @@ export function appendSummaryChanges(
     ...changes.removals.map((project) => JSON.stringify(['d', project])),
     JSON.stringify(['m', changes.rootSimple, changes.rootHuman]),
   ];
-  const fd = fs.openSync(logFile(paths), 'a', 0o644);
+  const fd = fs.openSync(logFile(paths), 'a+', 0o644);
   try {
-    fs.writeSync(fd, `${lines.join('\n')}\n`);
+    // After a torn append, start on a line of our own.
+    const { size } = fs.fstatSync(fd);
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    fs.writeSync(fd, `${torn ? '\n' : ''}${lines.join('\n')}\n`);
     fs.fdatasyncSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -36,22 +36,29 @@ const PAGE_NAMES = ['index.html', 'index.json', 'json'] as const;
  * Renders and publishes one project's three pages.
  *
  * @param inputDigest the digest of what the pages are rendered from, recorded in the summary.
- * @param exists whether `simple/<project>/` exists already (the caller knows from one readdir).
+ * @param state whether `simple/<project>/` exists already (the caller knows
+ *   from one readdir), and if so whether its pages are of unknown content
+ *   (no summary entry: first run of a new farm version, or a lost summary):
+ *   those are compared first and left alone when identical, because
+ *   replacing a file costs far more than reading it.
  */
 export function publishProject(
   paths: RepositoryPaths,
   project: IndexProject,
   inputDigest: string,
-  exists: boolean,
+  state: 'missing' | 'known' | 'unknown',
 ): PublishedProject {
   const view = projectView(project);
   const pages = [renderProjectHtml(view), renderProjectJson(view), renderLegacyJson(view)] as const;
   const dir = path.join(paths.simple, view.project);
-  if (!exists && publishNewDirectory(paths, dir, pages)) {
+  if (state === 'missing' && publishNewDirectory(paths, dir, pages)) {
     // Published whole.
   } else {
     const files = projectPageFiles(paths, view.project);
-    for (let i = 0; i < 3; i++) writeFileAtomicSync(files[i]!, pages[i]!);
+    for (let i = 0; i < 3; i++) {
+      if (state === 'unknown' && sameContent(files[i]!, pages[i]!)) continue;
+      writeFileAtomicSync(files[i]!, pages[i]!);
+    }
   }
   return {
     project: view.project,
@@ -61,6 +68,14 @@ export function publishProject(
     digest: inputDigest,
     sizes: [Buffer.byteLength(pages[0]), Buffer.byteLength(pages[1]), Buffer.byteLength(pages[2])],
   };
+}
+
+function sameContent(file: string, page: string): boolean {
+  try {
+    return fs.readFileSync(file, 'utf8') === page;
+  } catch {
+    return false;
+  }
 }
 
 /** True when a project's pages are on disk with the sizes last published. */

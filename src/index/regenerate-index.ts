@@ -53,9 +53,12 @@ export interface RegenerateResult {
   readonly mode: 'full' | 'incremental';
   /** Projects in the index afterwards. */
   readonly projects: number;
-  /** Projects whose pages were rendered and written (the others were up to date). */
+  /** Projects whose pages were rendered (the others were known to be up to date). */
   readonly projectsRendered: number;
-  /** Same as `projectsRendered`: a rendered project's three pages are always replaced. */
+  /**
+   * Projects whose pages were published: every rendered one, except that
+   * after a lost summary a page identical to the one on disk is left alone.
+   */
   readonly projectsWritten: number;
   /** Projects whose pages were removed (no wheels left). */
   readonly projectsRemoved: number;
@@ -147,6 +150,8 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     existingDirs?.has(project) ?? fs.existsSync(path.join(paths.simple, project));
 
   const problems: InventoryProblem[] = [];
+  /** Projects whose inventory can't be read: their pages stay as they are. */
+  const unreadable = new Set<string>();
   const upserts: PublishedProject[] = [];
   const removals: string[] = [];
   let rendered = 0;
@@ -182,18 +187,18 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push({ file: error.source, message: error.message });
+      unreadable.add(project);
       if (before !== undefined) next.upsert(before);
       return;
     }
     if (inventory.files.length === 0) return remove(project);
-    const after = publishProject(paths, inventory, digest, dirExists(project));
+    const state = !dirExists(project) ? 'missing' : before === undefined ? 'unknown' : 'known';
+    const after = publishProject(paths, inventory, digest, state);
     rendered += 1;
     next.upsert(after);
     upserts.push(after);
     if (before === undefined || before.name !== after.name) namesChanged = true;
-    if (before === undefined || before.name !== after.name || before.latestVersion !== after.latestVersion || before.files !== after.files) {
-      factsChanged = true;
-    }
+    if (namesChanged || before!.latestVersion !== after.latestVersion || before!.files !== after.files) factsChanged = true;
   };
 
   const projects = mode === 'full' ? listInventoryProjects(paths) : dirty;
@@ -202,7 +207,8 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
   }
   if (mode === 'full') {
-    removed += removeStalePages(paths, existingDirs!, new Set(next.projects), new Set(previous.projects));
+    const live = new Set([...next.projects, ...unreadable]);
+    removed += removeStalePages(paths, existingDirs!, live, new Set(previous.projects));
   }
 
   let rootSimple = summary?.rootSimple ?? null;
@@ -210,7 +216,8 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   let rootWritten = false;
   // A full run renders the root pages (and writes them only if they differ);
   // an incremental one only when a name, a latest version or a count moved.
-  const entries = mode === 'full' || namesChanged || factsChanged || rootSimple === null || rootHuman === null ? next.entries() : [];
+  const anyRoot = mode === 'full' || namesChanged || factsChanged || rootSimple === null || rootHuman === null;
+  const entries = anyRoot ? next.entries() : [];
   if (mode === 'full' || namesChanged || rootSimple === null) {
     const published = publishSimpleRoot(paths, entries, rootSimple);
     rootSimple = published.digest;
@@ -223,9 +230,10 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   }
   // An incremental run appends its changes; the log is folded into the base
   // file once it holds more than a tenth of the projects.
-  if (mode === 'full' || (summary?.logLines ?? 0) + upserts.length + removals.length > Math.max(1000, next.size / 10)) {
+  const changes = upserts.length + removals.length;
+  if (mode === 'full' || (summary?.logLines ?? 0) + changes > Math.max(1000, next.size / 10)) {
     writeSummary(paths, next, { renderer, rootSimple, rootHuman });
-  } else if (upserts.length > 0 || removals.length > 0 || rootSimple !== summary?.rootSimple || rootHuman !== summary?.rootHuman) {
+  } else if (changes > 0 || rootSimple !== summary?.rootSimple || rootHuman !== summary?.rootHuman) {
     appendSummaryChanges(paths, { upserts, removals, rootSimple, rootHuman });
   }
   clearDirty(paths, dirty);

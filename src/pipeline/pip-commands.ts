@@ -11,6 +11,12 @@ import { interpreterPath } from '../images/image-names.js';
  * sdist of the same version and reads its metadata instead of building it,
  * which makes resolving an already-built set cheap, and the report says
  * which packages need nothing.
+ *
+ * `buildIsolation: false` lets pip prepare sdist metadata with the image's
+ * own setuptools instead of installing build requirements into a fresh
+ * environment per sdist: the same metadata for ordinary setuptools projects,
+ * and 4-5× faster under qemu. The resolve step falls back to isolation when
+ * that fails (another build backend, a too old setuptools).
  */
 export function resolveArgv(
   python: string,
@@ -18,6 +24,7 @@ export function resolveArgv(
   extraIndexUrls: readonly string[],
   withConstraints: boolean,
   findLinks: readonly string[] = [],
+  buildIsolation = true,
 ): string[] {
   return [
     interpreterPath(python),
@@ -26,6 +33,7 @@ export function resolveArgv(
     'install',
     '--dry-run',
     '--ignore-installed',
+    ...(buildIsolation ? [] : ['--no-build-isolation']),
     '--progress-bar',
     'off',
     '--report',

@@ -3,7 +3,7 @@
  * container of the target, with `install --dry-run --ignore-installed
  * --report`, against the upstream index. farm writes no resolver of its own.
  */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readLogTail } from '../docker/log-tail.js';
 import type { ResolveJobData, ResolveResult } from './job-data.js';
@@ -42,24 +42,33 @@ export async function runResolve(
     const packagesDir = env.repo.packagesDir(data.repository);
     await mkdir(packagesDir, { recursive: true });
     if (withConstraints) await writeFile(path.join(work.input, 'constraints.txt'), data.constraintsText, { mode: 0o644 });
-    const outcome = await runStep(env, {
-      targetId: data.target,
-      python: data.python,
-      jobId: options.jobId,
-      requestId: data.requestId,
-      logPath,
-      timeoutMs: options.timeoutMs,
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      package: `resolve py${data.python}`,
-      step: () => ({
-        argv: resolveArgv(data.python, data.indexUrl, data.extraIndexUrls, withConstraints, [REPOSITORY_MOUNT]),
-        output: { hostPath: work.output, containerPath: '/out' },
-        inputs: [
-          { hostPath: work.input, containerPath: '/in' },
-          { hostPath: packagesDir, containerPath: REPOSITORY_MOUNT },
-        ],
-      }),
-    });
+    const attempt = (buildIsolation: boolean) =>
+      runStep(env, {
+        targetId: data.target,
+        python: data.python,
+        jobId: options.jobId,
+        requestId: data.requestId,
+        logPath,
+        timeoutMs: options.timeoutMs,
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        package: `resolve py${data.python}`,
+        step: () => ({
+          argv: resolveArgv(data.python, data.indexUrl, data.extraIndexUrls, withConstraints, [REPOSITORY_MOUNT], buildIsolation),
+          output: { hostPath: work.output, containerPath: '/out' },
+          inputs: [
+            { hostPath: work.input, containerPath: '/in' },
+            { hostPath: packagesDir, containerPath: REPOSITORY_MOUNT },
+          ],
+        }),
+      });
+    // Fast path first: sdist metadata from the image's setuptools. Anything
+    // that needs its own build requirements fails there and gets isolation.
+    let outcome = await attempt(false);
+    if (outcome.exitCode !== 0) {
+      await appendFile(logPath, '# farm: resolving without build isolation failed; resolving again with build isolation\n');
+      await rm(path.join(work.output, 'report.json'), { force: true });
+      outcome = await attempt(true);
+    }
     if (outcome.exitCode !== 0) {
       const tail = await readLogTail(logPath);
       return { ok: false, error: `pip could not resolve the requirements (exit ${outcome.exitCode}):\n${tail}`, logPath };

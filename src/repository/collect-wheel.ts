@@ -101,10 +101,13 @@ export async function collectWheelLocked(
       );
     };
     let replacing = false;
-    if (record !== undefined && destStat !== undefined) {
-      if (record.sha256 === digest.sha256) {
-        return { ...summary('unchanged', wheel.name, record.version, filename, digest), packagesMtime: null };
-      }
+    // The same bytes, recorded, with their .metadata: nothing to do. (Without
+    // the .metadata, fall through and publish it again, keeping the record.)
+    const sameAsRecorded = record !== undefined && destStat !== undefined && record.sha256 === digest.sha256;
+    if (sameAsRecorded && fs.existsSync(`${dest}.metadata`)) {
+      return { ...summary('unchanged', wheel.name, record.version, filename, digest), packagesMtime: null };
+    }
+    if (record !== undefined && destStat !== undefined && !sameAsRecorded) {
       if (options.replace !== true) conflict(record.sha256);
       replacing = true;
     } else if (destStat !== undefined && !inPlace) {
@@ -146,6 +149,10 @@ export async function collectWheelLocked(
       fsyncDirSync(paths.packages);
     }
     const after = packagesMtimeNs(paths);
+
+    if (sameAsRecorded) {
+      return { ...summary('unchanged', wheel.name, record.version, filename, digest), packagesMtime: { before, after } };
+    }
 
     const now = options.now ?? new Date();
     const newRecord: WheelRecord = {

@@ -15,7 +15,7 @@ export interface RepositoryPaths {
   readonly packages: string;
   /** `<root>/<repo>/simple`: PEP 503/691 pages. */
   readonly simple: string;
-  /** `<root>/<repo>/pypi`: legacy `pypi/<name>/json`. */
+  /** `<root>/<repo>/pypi`: a symlink to `simple`, so the legacy `pypi/<name>/json` is `simple/<name>/json`. */
   readonly pypi: string;
   /** `<root>/<repo>/index.html`: the page for humans. */
   readonly humanPage: string;

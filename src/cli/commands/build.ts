@@ -5,7 +5,7 @@ import { ExitCode, MissingFileError, UsageError } from '../../errors.js';
 import { TARGETS } from '../../targets/catalog.js';
 import { parseTargets } from '../../targets/parse-targets.js';
 import type { CliContext } from '../context.js';
-import { withEngine } from '../engine-session.js';
+import { isDistributed, withEngine } from '../engine-session.js';
 import { followRequest } from '../follow-request.js';
 import { examples, parseHttpUrl, parsePythonList } from '../options.js';
 
@@ -45,7 +45,7 @@ async function build(ctx: CliContext, files: string[], options: BuildOptions): P
       hint: `e.g. --targets glibc-x86_64,musl-x86_64 (valid targets: ${[...TARGETS.keys()].join(', ')})`,
     });
   }
-  if (!options.wait && config.redis.url === undefined) {
+  if (!options.wait && !isDistributed(config)) {
     throw new UsageError('--no-wait needs a shared Redis: without REDIS_URL the build runs inside this farm process', {
       hint: 'set REDIS_URL (or redis.url in farm.config.yaml) and run farm worker, or drop --no-wait',
     });

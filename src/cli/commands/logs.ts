@@ -105,7 +105,15 @@ async function logs(ctx: CliContext, requestId: string, pkg: string | undefined,
       if (error instanceof NotFoundError) return logsFromDisk(ctx, requestId, pkg, options, error);
       throw error;
     }
-    const rows = selectRows(status.rows, pkg, options);
+    const abort = new AbortController();
+    if (options.follow) void ctx.io.interrupted().then(() => abort.abort());
+    let rows = selectRows(status.rows, pkg, options);
+    // Following a request that is still resolving: its rows appear once pip has pinned the set.
+    while (options.follow && rows.length === 0 && !FINAL_REQUEST_STATES.has(status.state) && !abort.signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_LOG_MS));
+      status = await engine.status(requestId);
+      rows = selectRows(status.rows, pkg, options);
+    }
     if (rows.length === 0) {
       const names = [...new Set(status.rows.map((r) => r.name))].sort();
       throw new NotFoundError(
@@ -113,7 +121,7 @@ async function logs(ctx: CliContext, requestId: string, pkg: string | undefined,
         names.length === 0 ? {} : { hint: `its packages: ${names.join(', ')}` },
       );
     }
-    if (options.follow) return follow(ctx, engine, requestId, rows);
+    if (options.follow) return follow(ctx, engine, requestId, rows, abort.signal);
     // Without a package, the interesting logs are those of builds that ran.
     const withLogs: [PackageRow, string][] = [];
     for (const row of rows) {
@@ -132,7 +140,7 @@ async function logs(ctx: CliContext, requestId: string, pkg: string | undefined,
   });
 }
 
-async function follow(ctx: CliContext, engine: Engine, requestId: string, rows: PackageRow[]): Promise<ExitCode> {
+async function follow(ctx: CliContext, engine: Engine, requestId: string, rows: PackageRow[], signal: AbortSignal): Promise<ExitCode> {
   if (new Set(rows.map(rowKey)).size > 1) {
     throw new UsageError(
       `--follow needs one build; ${rows.length} match: ${rows.map((r) => `${r.name} ${r.target} py${r.python}`).join(', ')}`,
@@ -140,8 +148,6 @@ async function follow(ctx: CliContext, engine: Engine, requestId: string, rows: 
     );
   }
   const row = rows[0]!;
-  const abort = new AbortController();
-  void ctx.io.interrupted().then(() => abort.abort());
   const finished = async () => {
     const now = await engine.status(requestId);
     const current = now.rows.find((r) => rowKey(r) === rowKey(row));
@@ -149,7 +155,7 @@ async function follow(ctx: CliContext, engine: Engine, requestId: string, rows: 
   };
   // The log appears when the build starts; until then the job is queued.
   let file = await pathOf(engine, requestId, row);
-  while (file === undefined && !abort.signal.aborted) {
+  while (file === undefined && !signal.aborted) {
     if (await finished()) {
       ctx.warn(`no build log: ${row.name} on ${row.target} did not build`);
       return ExitCode.failure;
@@ -158,7 +164,7 @@ async function follow(ctx: CliContext, engine: Engine, requestId: string, rows: 
     file = await pathOf(engine, requestId, row);
   }
   if (file === undefined) return ExitCode.failure;
-  await followFile(file, ctx.io.out, finished, abort.signal);
+  await followFile(file, ctx.io.out, finished, signal);
   return ExitCode.ok;
 }
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseTargets } from '../../targets/parse-targets.js';
 import type { CliContext } from '../context.js';
-import { prefixOption } from '../engine-session.js';
+import { isDistributed, prefixOption } from '../engine-session.js';
 import { examples, parsePositiveInt } from '../options.js';
 
 interface WorkerCliOptions {
@@ -16,7 +16,7 @@ async function worker(ctx: CliContext, options: WorkerCliOptions): Promise<ExitC
   const targets = options.targets === undefined ? undefined : parseTargets(options.targets).map((t) => t.id);
   const concurrency = options.concurrency === undefined ? undefined : parsePositiveInt('--concurrency', options.concurrency);
   const config = await ctx.config();
-  if (config.redis.url === undefined) {
+  if (!isDistributed(config)) {
     throw new UsageError('farm worker needs a shared Redis to take jobs from', {
       hint: 'set REDIS_URL=redis://host:6379 (or redis.url in farm.config.yaml); a single machine needs no worker: farm build runs its own',
     });

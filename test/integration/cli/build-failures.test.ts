@@ -94,6 +94,47 @@ describe('farm build with a broken package', () => {
     expect(list.stdout).toContain(requestId);
   });
 
+  it('farm retry --failed runs only the failed package again', async () => {
+    const r = await runFarm(['retry', requestId, '--failed'], { cwd: env.dir, env: distributed() });
+    expect(r.code, r.stderr).toBe(1);
+    const retried = new RegExp(`^request (\\S+): retry of ${requestId} \\(failed packages only\\)$`, 'm').exec(r.stdout);
+    expect(retried, r.stdout).not.toBeNull();
+    expect(retried![1]).not.toBe(requestId);
+    expect(r.stdout).toMatch(/^farmfix-broken\s+1\.0\s+glibc-x86_64\s+failed\s+\//m);
+    expect(r.stdout).not.toMatch(/^farmfix-cext\s+\S+\s+\S+\s+built\s/m);
+  });
+
+  it('farm logs --follow streams a running build until it ends', async () => {
+    const submitted = await runFarm(['build', 'requirements.txt', '--targets', TARGET, '--index-url', env.indexUrl, '--no-wait'], {
+      cwd: env.dir,
+      env: distributed(),
+    });
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const id = submitted.stdout.trim();
+    expect(id).toMatch(/^\S+$/);
+    const follow = await runFarm(['logs', id, 'farmfix-broken', '--target', TARGET, '--follow'], { cwd: env.dir, env: distributed() });
+    expect(follow.code, follow.stderr).toBe(0);
+    expect(follow.stdout).toMatch(/_bad\.c:\d+:\d+: error: .farmfix_undeclared_identifier. undeclared/);
+    // It returned because the build ended, not early.
+    const status = await runFarm(['status', id, '--json'], { cwd: env.dir, env: distributed() });
+    const rows = (JSON.parse(status.stdout) as { rows: { name: string; state: string }[] }).rows;
+    expect(rows.find((row) => row.name === 'farmfix-broken')?.state).toBe('failed');
+  });
+
+  it('farm cancel stops a submitted request', async () => {
+    await env.requirements('cancel.txt', ['farmfix-broken', 'farmfix-cext']);
+    const submitted = await runFarm(['build', 'cancel.txt', '--targets', TARGET, '--python', '3.12', '--index-url', env.indexUrl, '--no-wait'], {
+      cwd: env.dir,
+      env: distributed(),
+    });
+    const id = submitted.stdout.trim();
+    const r = await runFarm(['cancel', id], { cwd: env.dir, env: distributed() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`request ${id}: cancelled\n`);
+    const status = await runFarm(['status', id], { cwd: env.dir, env: distributed() });
+    expect(status.stdout).toMatch(new RegExp(`^request ${id} {2}cancelled`, 'm'));
+  });
+
   it('in embedded mode (no REDIS_URL) too: exit 1, and the hinted farm logs finds the log on disk afterwards', async () => {
     const build = await runFarm(['build', 'requirements.txt', '--targets', TARGET, '--index-url', env.indexUrl], {
       cwd: env.dir,

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ const socket = `farm-cli-${randomBytes(4).toString('hex')}`;
 const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], { timeout: 10_000 });
 
 let env: BuildEnv;
+let socketPath: string | undefined;
 
 beforeAll(async () => {
   env = await prepareBuildEnv({ fixtures: PACKAGES, targets: TARGETS });
@@ -32,12 +33,13 @@ beforeAll(async () => {
   // A private tmux server (-L); the shell is started through env(1) with our
   // variables and without profile files, which would reset PATH.
   const shell = ['env', ...['FARM_CONFIG', 'PATH', 'TERM', 'HOME'].flatMap((k) => (vars[k] === undefined ? [] : [`${k}=${vars[k]}`])), 'bash', '--norc', '--noprofile'];
-  await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'farm', '-x', '200', '-y', '50', '-c', env.dir, ...shell]);
-  await tmux('set-option', '-t', 'farm', 'history-limit', '5000');
+  await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'farm', '-x', '200', '-y', '50', '-c', env.dir, ...shell], { env: vars });
+  socketPath = (await tmux('display-message', '-p', '#{socket_path}')).stdout.trim();
 });
 
 afterAll(async () => {
   await tmux('kill-server').catch(() => {});
+  if (socketPath !== undefined && socketPath !== '') await rm(socketPath, { force: true });
   await env?.cleanup();
 });
 

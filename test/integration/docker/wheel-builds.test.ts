@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCacheVolume } from '../../../src/docker/cache-volume.js';
 import { buildContainerSpec, type BuildStepInput } from '../../../src/docker/container-spec.js';
 import { runContainer, type OutputStream } from '../../../src/docker/run-container.js';
+import { bootstrapImages } from '../../../src/images/bootstrap-images.js';
 import { bootstrapImageName, interpreterPath } from '../../../src/images/image-names.js';
 import { TARGETS, type Target } from '../../../src/targets/catalog.js';
 import {
@@ -73,22 +74,14 @@ const CASES: Expectation[] = [
   },
 ];
 
-/** The images come from `farm images bootstrap` (the images area); building them takes minutes. */
-const IMAGE_WAIT_MS = 25 * 60_000;
-
-async function waitForImage(name: string): Promise<void> {
-  const deadline = Date.now() + IMAGE_WAIT_MS;
-  for (;;) {
-    try {
-      await docker.getImage(name).inspect();
-      return;
-    } catch {
-      if (Date.now() > deadline) {
-        throw new Error(`${name} is not present; build it with: farm images bootstrap --targets <target> --python ${PYTHON}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10_000));
-    }
-  }
+/**
+ * The offline builder images, from the images area's `bootstrapImages`:
+ * skipped in seconds when present with the same recipe, built (minutes) on a
+ * fresh machine.
+ */
+async function ensureBuilderImage(target: Target): Promise<void> {
+  await bootstrapImages({ targets: [target.id], python: [PYTHON] });
+  await docker.getImage(bootstrapImageName(target.id, PYTHON)).inspect();
 }
 
 let dir: string;
@@ -150,7 +143,7 @@ const VERIFY_PROGRAM = [
 
 describe.each(CASES)('a C-extension sdist on $target.id', (expected) => {
   const { target } = expected;
-  beforeAll(() => waitForImage(bootstrapImageName(target.id, PYTHON)));
+  beforeAll(() => ensureBuilderImage(target));
 
   it(
     'builds into a wheel whose .so is for the target CPU and libc, and that imports in the image',
@@ -216,7 +209,7 @@ describe.each(CASES)('a C-extension sdist on $target.id', (expected) => {
 describe('argv safety with the real pip', () => {
   const NASTY = `x; touch /tmp/pwned $(id) \`id\` | && > '"`;
   const glibc = TARGETS.get('glibc-x86_64')!;
-  beforeAll(() => waitForImage(bootstrapImageName(glibc.id, PYTHON)));
+  beforeAll(() => ensureBuilderImage(glibc));
 
   it.each([
     // pip splits "name; marker" itself and quotes the marker part, unexpanded.

@@ -106,8 +106,9 @@ async function writeFixture(dir: string): Promise<void> {
   );
   await writeFile(
     path.join(dir, 'probe.c'),
-    '#include <Python.h>\n' +
-      'static PyObject *answer(PyObject *self, PyObject *args) { return PyLong_FromLong(42); }\n' +
+    '#include <Python.h>\n#include <unistd.h>\n' +
+      // getpid() makes the extension need the C library itself, not just libpython's symbols.
+      'static PyObject *answer(PyObject *self, PyObject *args) { return PyLong_FromLong(getpid() > 0 ? 42 : 0); }\n' +
       'static PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};\n' +
       'static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "farm_images_probe", NULL, -1, methods};\n' +
       'PyMODINIT_FUNC PyInit_farm_images_probe(void) { return PyModule_Create(&module); }\n',
@@ -142,6 +143,9 @@ describe('the image contract: a C extension built in each image', () => {
     const src = await mkdtemp(path.join(workDir, `src-${c.id}-`));
     const out = await mkdtemp(path.join(workDir, `out-${c.id}-`));
     await writeFixture(src);
+    // mkdtemp makes 0700 directories; the build user (uid 1000) reads src and writes out.
+    await chmod(workDir, 0o755);
+    await chmod(src, 0o755);
     await chmod(out, 0o777);
     const python = '/opt/python/cp311-cp311/bin/python';
     const common = ['--platform', platform, '--user', '1000:1000', '--network', 'none', '-e', 'HOME=/tmp'];
@@ -177,14 +181,20 @@ describe('the image contract: a C extension built in each image', () => {
       '--platform', 'linux/amd64', '--network', 'none',
       '-v', `${out}:/out:ro`,
       image('glibc-x86_64'),
-      'sh', '-c', 'cd /tmp && python3 -m zipfile -e /out/*.whl w && readelf -h -d "w/$0"',
+      'sh', '-c', 'cd /tmp && python3 -m zipfile -e /out/*.whl w && readelf -h -d -V "w/$0"',
       soName!,
     ]);
     expect(elf).toMatch(new RegExp(`Machine:\\s+${c.machine}\\s*\\n`));
     const needed = [...elf.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
-    if (c.id.startsWith('musl')) expect(needed).toEqual([c.libc]);
-    else expect(needed).toContain(c.libc);
     expect(needed).not.toContain('libc.so');
+    if (c.id.startsWith('musl')) {
+      expect(needed).toEqual([c.libc]);
+      expect(elf).not.toMatch(/GLIBC_2\./);
+    } else {
+      expect(needed).toContain(c.libc);
+      // Versioned references to glibc's symbols (getpid@GLIBC_2.x).
+      expect(elf).toMatch(/Name: GLIBC_2\.\d+/);
+    }
 
     // The interpreter the extension runs under asks for the target's loader.
     const interp = await dockerRun([

@@ -21,7 +21,7 @@ const config = parseConfig(cfgText, 'dev');
 const req = path.join(dir, 'requirements.txt');
 await writeFile(req, 'farmfix-a\nfarmfix-cext\nfarmfix-x86only ; platform_machine != "armv7l"\nfarmfix-purewheel\nfarmfix-broken\n');
 const prefix = `farm-dev-${Date.now()}`;
-const engine = await openEngine(config, { prefix, workers: { log: (l) => console.log('[worker]', l), cacheVolumePrefix: 'farm-pipeline-dev2-' } });
+const engine = await openEngine(config, { prefix, workers: { log: (l) => console.log('[worker]', l), cacheVolumePrefix: 'farm-pipeline-dev4-' } });
 const t0 = Date.now();
 const id = await engine.submit({ requirements: [req], targets });
 console.log('request', id, dir);

@@ -150,4 +150,16 @@ describe('wheels dropped into packages/ by hand (scp, cp)', () => {
     expect(legacy.info.version).toBe('1.0');
     expect(fs.readFileSync(path.join(paths.simple, 'old-project', 'index.html'), 'utf8')).toContain('old_project-1.0-py3-none-any.whl');
   });
+
+  it('a .metadata deleted by hand is published again, the record kept', async () => {
+    await addWheels({ root, repository: 'glibc', paths: [writeWheel(drop, { name: 'meta', version: '1.0' })] });
+    const metadata = path.join(paths.packages, 'meta-1.0-py3-none-any.whl.metadata');
+    const bytes = fs.readFileSync(metadata);
+    const record = fs.readFileSync(path.join(paths.inventory, 'meta.json'), 'utf8');
+    fs.rmSync(metadata);
+    const result = await regenerateIndex({ root, repository: 'glibc' });
+    expect(result.adopted).toMatchObject([{ filename: 'meta-1.0-py3-none-any.whl', status: 'unchanged' }]);
+    expect(fs.readFileSync(metadata).equals(bytes)).toBe(true);
+    expect(fs.readFileSync(path.join(paths.inventory, 'meta.json'), 'utf8')).toBe(record);
+  });
 });

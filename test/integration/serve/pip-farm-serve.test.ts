@@ -1,20 +1,16 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMPLE_JSON } from '../../../src/index/content-types.js';
 import type { AccessLogEntry } from '../../../src/serve/access-log.js';
 import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
-import { buildPipFixture, makeVenv, pip, pipEnv, requirementsFromIndex } from './support/pip.js';
-
-const run = promisify(execFile);
+import { buildPipFixture, makePipInstaller, requirementsFromIndex, type PipInstaller } from './support/pip.js';
 
 let tmp: string;
 let root: string;
 let server: RunningServer;
-let venv: { python: string; pip: string };
+let installer: PipInstaller;
 const log: AccessLogEntry[] = [];
 
 beforeAll(async () => {
@@ -22,7 +18,7 @@ beforeAll(async () => {
   root = path.join(tmp, 'root');
   await buildPipFixture(root, path.join(tmp, 'work'));
   server = await startServer({ root, port: 0, host: '127.0.0.1', accessLog: (e) => log.push(e) });
-  venv = await makeVenv(path.join(tmp, 'venv'));
+  installer = await makePipInstaller(path.join(tmp, 'venv'));
 });
 
 afterAll(async () => {
@@ -37,11 +33,9 @@ describe('pip installs from `farm serve`', () => {
     await requirementsFromIndex(index, [['farm-app', '1.0'], ['farm-lib', '1.1']], requirements);
     log.length = 0;
 
-    const output = await pip(venv.pip, ['install', '--no-cache-dir', '--index-url', index, '--require-hashes', '-r', requirements]);
+    const output = await installer.pip(['install', '--no-cache-dir', '--index-url', index, '--require-hashes', '-r', requirements]);
     expect(output).toContain('Successfully installed farm-app-1.0 farm-lib-1.1');
-    const { stdout } = await run(venv.python, ['-c', 'import farm_app, farm_lib; print(farm_app.VERSION, farm_lib.VERSION)'], {
-      env: pipEnv(),
-    });
+    const stdout = await installer.python('import farm_app, farm_lib; print(farm_app.VERSION, farm_lib.VERSION)');
     expect(stdout.trim()).toBe('1.0 1.1');
 
     // The server's log: pip asked for JSON and got JSON, for both project pages.
@@ -61,7 +55,7 @@ describe('pip installs from `farm serve`', () => {
     const index = `${server.url}glibc/simple/`;
     log.length = 0;
     const report = path.join(tmp, 'report.json');
-    await pip(venv.pip, ['install', '--no-cache-dir', '--dry-run', '--ignore-installed', '--report', report, '--index-url', index, 'farm-app']);
+    await installer.pip(['install', '--no-cache-dir', '--dry-run', '--ignore-installed', '--report', report, '--index-url', index, 'farm-app']);
     const installed = (JSON.parse(fs.readFileSync(report, 'utf8')) as { install: { metadata: { name: string; version: string } }[] }).install.map(
       (i) => `${i.metadata.name}==${i.metadata.version}`,
     );

@@ -3,20 +3,20 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPipFixture, makeVenv, pip, requirementsFromIndex } from './support/pip.js';
+import { buildPipFixture, makePipInstaller, requirementsFromIndex, type PipInstaller } from './support/pip.js';
 import { startNginx, type RunningNginx } from './support/nginx.js';
 
 let tmp: string;
 let root: string;
 let nginx: RunningNginx;
-let venv: { python: string; pip: string };
+let installer: PipInstaller;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'farm-nginx-'));
   root = path.join(tmp, 'root');
   await buildPipFixture(root, path.join(tmp, 'work'));
   nginx = await startNginx(path.join(tmp, 'nginx'), root);
-  venv = await makeVenv(path.join(tmp, 'venv'));
+  installer = await makePipInstaller(path.join(tmp, 'venv'));
 });
 
 afterAll(async () => {
@@ -42,7 +42,7 @@ describe('the shipped nginx config (Debian nginx-light)', () => {
     const index = `${nginx.url}glibc/simple/`;
     const requirements = path.join(tmp, 'requirements.txt');
     await requirementsFromIndex(index, [['farm-app', '1.0'], ['farm-lib', '1.1']], requirements);
-    const output = await pip(venv.pip, ['install', '--no-cache-dir', '--index-url', index, '--require-hashes', '-r', requirements]);
+    const output = await installer.pip(['install', '--no-cache-dir', '--index-url', index, '--require-hashes', '-r', requirements]);
     expect(output).toContain('Successfully installed farm-app-1.0 farm-lib-1.1');
 
     const lines = fs.readFileSync(nginx.accessLog, 'utf8').split('\n');

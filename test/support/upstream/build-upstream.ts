@@ -1,7 +1,9 @@
 /**
  * A local PEP 503 upstream index for tests (PyPI is not reachable here):
- * fixture sdists, one pure wheel that farm mirrors, and Debian's pip,
- * setuptools and wheel wheels so pip's build isolation works offline.
+ * fixture sdists, one pure wheel that farm mirrors, and the build tools pip's
+ * build isolation installs offline: Debian's pip and wheel wheels, and an
+ * unpatched setuptools (see vanilla-setuptools.ts; Debian's only works with
+ * Debian's Python), falling back to Debian's when none is available.
  *
  * Layout: `<dir>/files/<file>` and `<dir>/simple/<normalised>/index.html`
  * with `#sha256=` links, served by `serveStatic`.
@@ -12,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeSdist } from './make-sdist.js';
 import { makePureWheel } from './make-wheel.js';
+import { vanillaSetuptoolsWheel } from './vanilla-setuptools.js';
 
 /** Source trees of the fixture packages. */
 export const FIXTURE_PACKAGES_DIR = fileURLToPath(new URL('../../fixtures/packages/', import.meta.url));
@@ -85,12 +88,18 @@ export async function buildUpstream(
         `apt-get install python3-pip-whl python3-setuptools-whl python3-wheel-whl`,
     );
   }
-  for (const extra of [...debian.map((f) => path.join(DEBIAN_WHEELS_DIR, f)), ...(options.extraFiles ?? [])]) {
+  const vanilla = await vanillaSetuptoolsWheel();
+  const tools = debian
+    .filter((f) => vanilla === undefined || !f.startsWith('setuptools-'))
+    .map((f) => path.join(DEBIAN_WHEELS_DIR, f));
+  if (vanilla !== undefined) tools.push(vanilla.file);
+  for (const extra of [...tools, ...(options.extraFiles ?? [])]) {
     const filename = path.basename(extra);
     await copyFile(extra, path.join(filesDir, filename));
     const sha256 = createHash('sha256').update(await readFile(extra)).digest('hex');
     files.push({ project: projectOfFile(filename), filename, sha256 });
   }
+  await vanilla?.cleanup();
   await writeSimpleIndex(dir, files);
   return { dir, files };
 }

@@ -22,20 +22,44 @@ export function pipEnv(): NodeJS.ProcessEnv {
   return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1', PYTHONDONTWRITEBYTECODE: '1' };
 }
 
-/** `python3 -m venv <dir>` with the host's Python: pip comes from ensurepip, offline. */
-export async function makeVenv(dir: string): Promise<{ python: string; pip: string }> {
-  await run('python3', ['-m', 'venv', dir], { env: pipEnv(), timeout: 180_000 });
-  return { python: path.join(dir, 'bin', 'python'), pip: path.join(dir, 'bin', 'pip') };
+/** A real pip to install with, and the Python that sees what it installed. */
+export interface PipInstaller {
+  /** Runs `pip <args>` (for `install`, into the isolated location); returns its output, throws with it on failure. */
+  pip(args: string[]): Promise<string>;
+  /** Runs Python code where the installed packages are importable; returns stdout. */
+  python(code: string): Promise<string>;
 }
 
-/** Runs pip (argv array, never a shell); returns its combined output, throws with it on failure. */
-export async function pip(pipBin: string, args: string[]): Promise<string> {
+/**
+ * The host's pip in isolation: a `python3 -m venv` (pip from ensurepip,
+ * offline), or where the venv module is missing (Debian without
+ * python3-venv), the host's `python3 -m pip` installing with `--target`.
+ */
+export async function makePipInstaller(dir: string): Promise<PipInstaller> {
   try {
-    const { stdout, stderr } = await run(pipBin, args, { env: pipEnv(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+    await run('python3', ['-m', 'venv', dir], { env: pipEnv(), timeout: 180_000 });
+    const bin = (name: string) => path.join(dir, 'bin', name);
+    return {
+      pip: (args) => exec(bin('python'), ['-m', 'pip', ...args]),
+      python: (code) => exec(bin('python'), ['-c', code]),
+    };
+  } catch {
+    const target = path.join(dir, 'site');
+    const env = { ...pipEnv(), PYTHONPATH: target };
+    return {
+      pip: (args) => exec('python3', ['-m', 'pip', ...(args[0] === 'install' ? ['install', '--target', target, ...args.slice(1)] : args)]),
+      python: (code) => exec('python3', ['-c', code], env),
+    };
+  }
+}
+
+async function exec(file: string, args: string[], env: NodeJS.ProcessEnv = pipEnv()): Promise<string> {
+  try {
+    const { stdout, stderr } = await run(file, args, { env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
     return stdout + stderr;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`pip ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    throw new Error(`${file} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error });
   }
 }
 
