@@ -25,7 +25,11 @@ export FARM_CONFIG="$here/examples/farm.config.yaml"
 # shell would send the quick start somewhere else.
 unset REDIS_URL FARM_ROOT FARM_INDEX_URL
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+  step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n==> %s\n' "$*"; }
+fi
 farm() { node "$here/bin/farm.js" "$@"; }
 
 step "host set-up"
@@ -62,7 +66,8 @@ step "example upstream index (examples/packages; no PyPI needed)"
 state="$here/farm-data/.quickstart"
 mkdir -p "$state"
 rm -f "$state/upstream/url"
-npx --no-install tsx "$here/examples/offline-upstream.ts" "$state/upstream" &
+# node itself (not npx) in the background, so $! is the server and kill stops it.
+node --import tsx "$here/examples/offline-upstream.ts" "$state/upstream" &
 upstream_pid=$!
 trap 'kill "$upstream_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -70,6 +75,7 @@ for _ in $(seq 1 100); do
   kill -0 "$upstream_pid" 2>/dev/null || { echo "quickstart: the example upstream index did not start" >&2; exit 1; }
   sleep 0.2
 done
+[ -s "$state/upstream/url" ] || { echo "quickstart: the example upstream index did not start within 20 s" >&2; exit 1; }
 upstream_url="$(cat "$state/upstream/url")"
 
 step "farm build examples/requirements.txt --targets $targets"

@@ -6,9 +6,8 @@
 #
 # Usage: scripts/setup-host.sh [--with-test-tools]
 #   --with-test-tools  also installs what the test suite drives: nginx and
-#                      tmux, docker-compose (validates compose.yaml), and
-#                      Debian's pip/setuptools/wheel wheels for the offline
-#                      upstream index the tests serve.
+#                      tmux, docker-compose (validates compose.yaml) and
+#                      python3-venv (pip clients in the tests).
 set -euo pipefail
 
 want_test_tools=0
@@ -27,9 +26,12 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 2
 fi
 
-packages=(docker.io redis-server qemu-user-static binfmt-support debootstrap git)
+# Debian's pip/setuptools/wheel wheels let builds with build isolation run
+# against an offline upstream index (the quick start's, and air-gapped sites').
+packages=(docker.io redis-server qemu-user-static binfmt-support debootstrap git
+  python3-pip-whl python3-setuptools-whl python3-wheel-whl)
 if [ "$want_test_tools" = 1 ]; then
-  packages+=(nginx-light tmux docker-compose python3-pip-whl python3-setuptools-whl python3-wheel-whl python3-venv)
+  packages+=(nginx-light tmux docker-compose python3-venv)
 fi
 
 missing=()

@@ -22,6 +22,7 @@ export interface CliDeps {
   binfmtDir?: string;
 }
 
+/** The per-run context every command receives. */
 export interface CliContext {
   readonly io: CliIo;
   readonly style: Style;

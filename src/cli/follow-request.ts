@@ -17,6 +17,7 @@ import { LiveBlock } from './terminal/live-block.js';
 /** How often the live block is redrawn without events, so elapsed times tick. */
 const TICK_MS = 1000;
 
+/** How `followRequest` reports. */
 export interface FollowOptions {
   json: boolean;
   /**

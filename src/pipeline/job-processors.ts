@@ -7,7 +7,8 @@
  */
 import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type { FarmConfig } from '../config/schema.js';
-import { BuildFailedError, BuildTimeoutError, CancelledError, ConfigError, FarmError, isDeterministicFailure } from '../errors.js';
+import { BuildFailedError, BuildTimeoutError, CancelledError, ConfigError, FarmError } from '../errors.js';
+import { isCacheableFailure, isFinalFailure } from './failure-policy.js';
 import { validate } from '../validation/validate.js';
 import { runBuild, type BuildEnvironment } from './build-step.js';
 import { BuildJobData, MirrorJobData, ResolveJobData, type ResolveResult, type TaskResult } from './job-data.js';
@@ -29,11 +30,6 @@ export interface ProcessorDeps {
 
 /** Job names in the target queues. */
 export const JOB_NAMES = { resolve: 'resolve', build: 'build', mirror: 'mirror', request: 'request' } as const;
-
-/** Errors the queue must not retry. Timeouts and cancellations included: running again changes nothing. */
-export function isFinalFailure(error: unknown): boolean {
-  return isDeterministicFailure(error) || error instanceof BuildTimeoutError || error instanceof CancelledError;
-}
 
 /** The message, plus the log's last lines for build failures (the compiler's error is there). */
 function describe(error: unknown): string {
@@ -118,7 +114,7 @@ async function processBuild(deps: ProcessorDeps, job: Job, signal: AbortSignal |
         state: error instanceof CancelledError ? 'cancelled' : 'failed',
         logPath,
         error: describe(error),
-        deterministic: isDeterministicFailure(error),
+        deterministic: isCacheableFailure(error),
         durationMs: Date.now() - startedAt,
         containerMs: 0,
         containers: 0,

@@ -6,6 +6,7 @@
 import type { DockerHostConfig, FarmConfig } from '../../config/schema.js';
 import type { DockerPlatform, Target } from '../../targets/catalog.js';
 
+/** `warn` does not fail `farm doctor`; `fail` makes it exit 1. */
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 /** One line of the doctor's report. */

@@ -11,6 +11,7 @@ import {
   type RequestStatus,
 } from '../../pipeline/request-types.js';
 
+/** What `farm build` knows about a request while following it. */
 export interface ProgressState {
   readonly requestId: string;
   readonly requestState: RequestState;

@@ -6,6 +6,7 @@
 const CURSOR_UP = (n: number) => `\u001b[${n}A`;
 const CLEAR_LINE = '\u001b[2K\r';
 
+/** A block of terminal lines that `draw` replaces in place. */
 export class LiveBlock {
   private drawn = 0;
 
