@@ -20,10 +20,20 @@ export const DEFAULT_CONFIG_FILE = 'farm.config.yaml';
 /**
  * Parses config text and applies environment overrides. Pure: the caller
  * reads the file. Environment values are validated by the same schema, so a
- * bad `REDIS_URL` is reported like a bad `redis.url`.
+ * bad `REDIS_URL` is reported like a bad `redis.url`. Relative paths in the
+ * file are relative to `baseDir` (the file's directory); relative paths in the
+ * environment are relative to the working directory.
  */
-export function parseConfig(text: string | undefined, source: string, env: ConfigEnv = {}): FarmConfig {
+export function parseConfig(
+  text: string | undefined,
+  source: string,
+  env: ConfigEnv = {},
+  baseDir: string = process.cwd(),
+): FarmConfig {
   const fromFile = text === undefined ? FarmConfig.parse({}) : validateYaml(FarmConfig, text, source);
+  fromFile.root = path.resolve(baseDir, fromFile.root);
+  if (fromFile.stateDir !== undefined) fromFile.stateDir = path.resolve(baseDir, fromFile.stateDir);
+  if (fromFile.recipes.dir !== undefined) fromFile.recipes.dir = path.resolve(baseDir, fromFile.recipes.dir);
   const merged: Record<string, unknown> = structuredClone(fromFile);
   const set = (key: string, value: unknown) => {
     merged[key] = { ...(merged[key] as object), ...(value as object) };
@@ -38,6 +48,7 @@ export function parseConfig(text: string | undefined, source: string, env: Confi
   }
   const config = validate(FarmConfig, merged, `${source} (with environment overrides)`);
   config.root = path.resolve(config.root);
+  if (config.recipes.dir !== undefined) config.recipes.dir = path.resolve(config.recipes.dir);
   return config;
 }
 
@@ -59,7 +70,7 @@ export async function loadConfig(env: ConfigEnv = process.env, cwd = process.cwd
       throw new ConfigError(file, [{ path: '', message: (error as Error).message }]);
     }
   }
-  return parseConfig(text, file, env);
+  return parseConfig(text, file, env, path.dirname(file));
 }
 
 /** Where farm keeps logs, locks and the embedded Redis socket. */

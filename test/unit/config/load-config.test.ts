@@ -107,9 +107,12 @@ describe('loadConfig', () => {
 
   it('reads ./farm.config.yaml when present, FARM_CONFIG when set', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'farm-config-'));
-    await writeFile(path.join(dir, 'farm.config.yaml'), 'root: ./repo\n');
+    await writeFile(path.join(dir, 'farm.config.yaml'), 'root: ./repo\nrecipes: {dir: my-recipes}\n');
     await writeFile(path.join(dir, 'other.yaml'), 'root: /other\n');
-    expect((await loadConfig({}, dir)).root).toBe(path.join(process.cwd(), 'repo'));
+    const config = await loadConfig({}, dir);
+    // Relative paths in a file are relative to that file, not to where farm runs.
+    expect(config.root).toBe(path.join(dir, 'repo'));
+    expect(config.recipes.dir).toBe(path.join(dir, 'my-recipes'));
     expect((await loadConfig({ FARM_CONFIG: path.join(dir, 'other.yaml') }, dir)).root).toBe('/other');
   });
 
