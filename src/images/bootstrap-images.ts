@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import pLimit from 'p-limit';
 import { getTarget } from '../targets/parse-targets.js';
 import { DEFAULT_PYTHON_VERSIONS, type Target } from '../targets/catalog.js';
 import { BootstrapLog } from './bootstrap-log.js';
@@ -34,6 +35,11 @@ export interface BootstrapOptions {
   readonly logDir?: string;
   /** farm's `builders/` directory (default: the one shipped with farm). */
   readonly buildersDir?: string;
+  /**
+   * Images built at once (default 2). On two cores, the armv7 debootstrap
+   * (one emulated process) and the musl compile overlap well.
+   */
+  readonly concurrency?: number;
 }
 
 /** What happened to one image. */
@@ -46,6 +52,7 @@ export interface BootstrapResult {
   readonly reason: string;
   readonly recipeHash: string;
   readonly imageId: string;
+  /** Time spent building this image (not waiting for its builder or a slot); 0 when skipped. */
   readonly durationMs: number;
   /** Set for builder images built only because a musl image needed them. */
   readonly neededBy: string | undefined;
@@ -67,7 +74,9 @@ export function rebuildReason(
  * Builds the offline builder images of the given targets from a Debian
  * mirror only: no container registry. Idempotent: an image whose recipe hash
  * label matches is skipped (reported as `skipped: present`) unless `force`.
- * Images are built one at a time, glibc first; each streams its progress.
+ * Up to `concurrency` images build at once (a musl image waits for its glibc
+ * builder); each streams its progress. Results come in plan order; when a
+ * build fails, the others still finish and the first failure is thrown.
  */
 export async function bootstrapImages(options: BootstrapOptions): Promise<BootstrapResult[]> {
   const targets = options.targets.map((t) => (typeof t === 'string' ? getTarget(t) : t));
@@ -85,43 +94,56 @@ export async function bootstrapImages(options: BootstrapOptions): Promise<Bootst
   const docker = options.docker ?? new Docker();
   const onProgress = options.onProgress ?? (() => {});
   const force = options.force ?? false;
-  const results: BootstrapResult[] = [];
-  let hostChecked = false;
-  for (const step of steps) {
-    const started = Date.now();
-    const present = await inspectImage(docker, step.image);
-    // A builder image pulled in for a musl image is never rebuilt just because of --force.
-    const reason = rebuildReason(present, step.recipeHash, force && step.neededBy === undefined);
+  const ctx: BuildContext = {
+    docker,
+    buildersDir,
+    workDir: options.workDir ?? os.tmpdir(),
+    logDir: options.logDir ?? path.join(os.tmpdir(), 'farm-bootstrap-logs'),
+    onProgress,
+  };
+
+  const decisions = await Promise.all(
+    steps.map(async (step) => {
+      const present = await inspectImage(docker, step.image);
+      // A builder image pulled in for a musl image is never rebuilt just because of --force.
+      return { step, present, reason: rebuildReason(present, step.recipeHash, force && step.neededBy === undefined) };
+    }),
+  );
+  const toBuild = decisions.filter((d) => d.reason !== undefined);
+  if (toBuild.length > 0) await checkBootstrapHost(toBuild.map((d) => d.step.target));
+
+  const limit = pLimit(options.concurrency ?? 2);
+  const byImage = new Map<string, Promise<BootstrapResult>>();
+  for (const { step, present, reason } of decisions) {
+    let outcome: Promise<BootstrapResult>;
     if (reason === undefined && present !== undefined) {
-      results.push(result(step, 'skipped', 'present', present.Id, started, undefined));
       onProgress({
         kind: 'done',
         target: step.target.id,
         image: step.image,
         status: 'skipped',
         message: 'skipped: present (same recipe hash)',
-        durationMs: Date.now() - started,
+        durationMs: 0,
       });
-      continue;
+      outcome = Promise.resolve(result(step, 'skipped', 'present', present.Id, 0, undefined));
+    } else {
+      const builder = step.builder === undefined ? undefined : byImage.get(step.builder);
+      outcome = (async () => {
+        await builder;
+        const built = await limit(() => buildStep(step, reason ?? 'forced', ctx));
+        if (present !== undefined && present.Id !== built.image.Id) {
+          // The tag moved to the new image; drop the old one unless something still uses it.
+          await docker.getImage(present.Id).remove().catch(() => undefined);
+        }
+        return result(step, 'built', reason ?? 'forced', built.image.Id, built.durationMs, built.logPath);
+      })();
     }
-    if (!hostChecked) {
-      await checkBootstrapHost(steps.filter((s) => s.family === 'glibc').map((s) => s.target));
-      hostChecked = true;
-    }
-    const built = await buildStep(step, reason ?? 'forced', {
-      docker,
-      buildersDir,
-      workDir: options.workDir ?? os.tmpdir(),
-      logDir: options.logDir ?? path.join(os.tmpdir(), 'farm-bootstrap-logs'),
-      onProgress,
-    });
-    if (present !== undefined && present.Id !== built.image.Id) {
-      // The tag moved to the new image; drop the old one unless something still uses it.
-      await docker.getImage(present.Id).remove().catch(() => undefined);
-    }
-    results.push(result(step, 'built', reason ?? 'forced', built.image.Id, started, built.logPath));
+    byImage.set(step.image, outcome);
   }
-  return results;
+  const settled = await Promise.allSettled(byImage.values());
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<BootstrapResult>).value);
 }
 
 interface BuildContext {
@@ -136,7 +158,7 @@ async function buildStep(
   step: BootstrapStep,
   reason: string,
   ctx: BuildContext,
-): Promise<{ image: InspectedImage; logPath: string }> {
+): Promise<{ image: InspectedImage; logPath: string; durationMs: number }> {
   const started = Date.now();
   const what =
     step.family === 'glibc'
@@ -160,7 +182,7 @@ async function buildStep(
       message: `built ${image.Id.slice(0, 19)} (${image.Architecture ?? '?'}${image.Variant ? `/${image.Variant}` : ''})`,
       durationMs: Date.now() - started,
     });
-    return { image, logPath: log.path };
+    return { image, logPath: log.path, durationMs: Date.now() - started };
   } finally {
     await log.close();
   }
@@ -171,7 +193,7 @@ function result(
   status: 'built' | 'skipped',
   reason: string,
   imageId: string,
-  started: number,
+  durationMs: number,
   logPath: string | undefined,
 ): BootstrapResult {
   return {
@@ -182,7 +204,7 @@ function result(
     reason,
     recipeHash: step.recipeHash,
     imageId,
-    durationMs: Date.now() - started,
+    durationMs,
     neededBy: step.neededBy,
     logPath,
   };

@@ -37,6 +37,13 @@ export function newRequestId(now = new Date()): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
+const NODE_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l' };
+
+/** True when `target` is not this machine's architecture (it probably runs under qemu). */
+function isForeign(targetId: string): boolean {
+  return getTarget(targetId).arch !== NODE_ARCH[process.arch];
+}
+
 /** Implementation of `openEngine`. */
 export async function createEngine(config: FarmConfig, options: EngineOptions): Promise<Engine> {
   const redisUrl = options.redisUrl ?? config.redis.url;
@@ -94,7 +101,9 @@ export async function createEngine(config: FarmConfig, options: EngineOptions): 
       queueName: REQUEST_QUEUE,
       data: { requestId: id, step: 'resolve' },
       opts: { jobId: requestJobId(id), ...JOB_OPTIONS.request },
-      children: prepared.resolves.map((r) => ({
+      // Foreign architectures first: their (emulated) resolution is usually the
+      // slowest, and the request plans only after the last one.
+      children: [...prepared.resolves].sort((a, b) => Number(isForeign(b.target)) - Number(isForeign(a.target))).map((r) => ({
         name: JOB_NAMES.resolve,
         queueName: targetQueue(r.target),
         data: {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Worker, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { stateDir as stateDirOf } from '../config/load-config.js';
 import type { FarmConfig } from '../config/schema.js';
 import { connectDockerHosts, placeTarget } from '../docker/docker-hosts.js';
@@ -21,7 +21,7 @@ import { TARGETS } from '../targets/catalog.js';
 import { getTarget } from '../targets/parse-targets.js';
 import { BuilderImages } from './builder-images.js';
 import type { WorkerOptions, WorkerPool } from './engine.js';
-import { mirrorProcessor, targetProcessor, type ProcessorDeps } from './job-processors.js';
+import { JOB_NAMES, mirrorProcessor, targetProcessor, type ProcessorDeps } from './job-processors.js';
 import { DEFAULT_PREFIX, FarmKeys, MIRROR_QUEUE, REQUEST_QUEUE, targetQueue } from './keys.js';
 import { QueueSet } from './queues.js';
 import { redisOptions } from './redis-connection.js';
@@ -154,10 +154,22 @@ export async function startWorkerPool(config: FarmConfig, options: WorkerOptions
         ORCHESTRATOR_CONCURRENCY,
       );
     }
-    // One overall limit across targets; each Docker host adds its own (p-limit in docker-hosts).
-    const overall = pLimit(concurrency);
+    // One overall limit across targets (each Docker host adds its own). Slots
+    // go to resolutions first, slowest (emulated) targets first: a request
+    // can't plan before its last resolution, so that one is on the critical path.
+    const overall = new PQueue({ concurrency });
     const perTarget = targetProcessor(deps);
-    for (const id of targets) add(targetQueue(id), (job, token, signal) => overall(() => perTarget(job, token, signal)), concurrency);
+    const emulated = (id: string) => !hosts.some((h) => h.native.includes(getTarget(id).platform));
+    for (const id of targets) {
+      add(
+        targetQueue(id),
+        (job, token, signal) => {
+          const priority = job.name === JOB_NAMES.resolve ? (emulated(id) ? 2 : 1) : 0;
+          return overall.add(() => perTarget(job, token, signal), { priority });
+        },
+        concurrency,
+      );
+    }
     add(MIRROR_QUEUE, mirrorProcessor(deps), MIRROR_CONCURRENCY);
     cleanups.push(() => Promise.all(workers.map((w) => w.close())));
 
