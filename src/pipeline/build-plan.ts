@@ -4,10 +4,11 @@
  * package whether it is cached, mirrored, built or skipped. Pure: no I/O,
  * same input, same plan.
  *
- * Pure-Python wheels serve every target of a repository, so a project that
- * upstream ships only as an sdist is built first on one target per
- * repository (the fastest: native before emulated); the other targets of that
- * repository build it only when that first build turned out not to be pure.
+ * Pure-Python wheels serve every target, so a project that upstream ships
+ * only as an sdist is built first on one target (the fastest: native before
+ * emulated); the other targets build it only when that first build turned
+ * out not to be pure. Otherwise they take that wheel, copied into their own
+ * repository when it is another one: one build, one file per repository.
  */
 import { eq, explain } from '@renovatebot/pep440';
 import type { Target } from '../targets/catalog.js';
@@ -36,8 +37,15 @@ export interface RecipeInfo {
 /** Effective recipe facts for `(name, version, target)`. */
 export type RecipeLookup = (name: string, version: string, targetId: string) => RecipeInfo;
 
-/** Wheel filenames per repository, as the repository inventory lists them. */
-export type Inventory = ReadonlyMap<string, readonly string[]>;
+/** One wheel of a repository inventory, with the recipe hash of a wheel farm built. */
+export interface InventoryWheel {
+  readonly filename: string;
+  /** Absent for mirrored, added and adopted wheels: they serve whatever the recipe. */
+  readonly recipeHash?: string;
+}
+
+/** Wheels per repository, as the repository inventory lists them. */
+export type Inventory = ReadonlyMap<string, readonly InventoryWheel[]>;
 
 /** What happens to one `(package, target, python)`. */
 export type PlanAction = 'cached' | 'mirror' | 'build' | 'skip';
@@ -83,9 +91,9 @@ export interface BuildTask {
   /** Tasks whose wheels must be in the repository first (the smoke test installs them). */
   readonly dependsOn: readonly string[];
   /**
-   * Set on every build of a project but the first in its repository: wait
-   * for that task, and when it produced a pure-Python wheel, use that wheel
-   * instead of building.
+   * Set on every build of a project but the first: wait for that task, and
+   * when it produced a pure-Python wheel, use that wheel (collected into this
+   * build's repository when it is another one) instead of building.
    */
   readonly reusePureFrom?: string;
 }
@@ -122,12 +130,17 @@ function cachedWheel(
   pkg: ResolvedPackage,
   target: Target,
   python: string,
+  recipeHash: string,
 ): string | undefined {
-  const candidates = (inventory.get(repository) ?? []).filter((file) => {
-    if (!isWheelFilename(file)) return false;
-    const parsed = parseWheelFilename(file);
-    return parsed.name === pkg.name && sameVersion(parsed.version, pkg.version);
-  });
+  // A wheel farm built counts only when built with the current recipe: the recipe is part of the cache key.
+  const candidates = (inventory.get(repository) ?? [])
+    .filter((wheel) => wheel.recipeHash === undefined || wheel.recipeHash === recipeHash)
+    .map((wheel) => wheel.filename)
+    .filter((file) => {
+      if (!isWheelFilename(file)) return false;
+      const parsed = parseWheelFilename(file);
+      return parsed.name === pkg.name && sameVersion(parsed.version, pkg.version);
+    });
   return selectBestWheel(candidates, target, python);
 }
 
@@ -159,7 +172,7 @@ export function planBuilds(
   const rows: PlannedRow[] = [];
   const mirrors = new Map<string, MirrorTask>();
   const builds = new Map<string, BuildTask & { dependsOn: string[] }>();
-  /** `repository/name/version` → first build task id. */
+  /** `name/version` → first build task id. */
   const firstBuild = new Map<string, string>();
   /** `target/python/name` → task serving it, for dependency edges. */
   const taskOf = new Map<string, string>();
@@ -176,7 +189,7 @@ export function planBuilds(
         rows.push({ ...base, action: 'skip', reason: recipe.skip });
         continue;
       }
-      const cached = cachedWheel(inventory, repository, pkg, target, set.python);
+      const cached = cachedWheel(inventory, repository, pkg, target, set.python, recipe.hash);
       if (cached !== undefined) {
         rows.push({ ...base, action: 'cached', wheel: cached });
         continue;
@@ -213,7 +226,7 @@ export function planBuilds(
         image,
         recipeHash: recipe.hash,
       });
-      const groupKey = `${repository}/${pkg.name}/${normalizeVersion(pkg.version)}`;
+      const groupKey = `${pkg.name}/${normalizeVersion(pkg.version)}`;
       const first = firstBuild.get(groupKey);
       if (first === undefined) firstBuild.set(groupKey, id);
       const task = {

@@ -5,6 +5,8 @@
  * the image has it, smoke-test it in a second fresh container, and collect it
  * into the repository. Nothing is published unless every step passed.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { appendFile, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readLogTail } from '../docker/log-tail.js';
@@ -22,7 +24,9 @@ import { imageFacts } from './image-facts.js';
 import type { BuildJobData } from './job-data.js';
 import { buildLogPath } from './log-paths.js';
 import type { RepositoryPort } from './repository-port.js';
+import type { ResolveCache } from './resolve-cache.js';
 import { runStep, type StepEnvironment } from './step-runner.js';
+import { publishName } from './publish-name.js';
 import { readWheelEntries } from './wheel-entries.js';
 import { smokeModules } from './wheel-modules.js';
 import { BUILD_GID, BUILD_UID, createWorkDir } from './work-dir.js';
@@ -30,6 +34,8 @@ import { BUILD_GID, BUILD_UID, createWorkDir } from './work-dir.js';
 /** Everything a build needs besides its job data. */
 export interface BuildEnvironment extends StepEnvironment {
   repo: RepositoryPort;
+  /** Reuses unchanged resolutions (resolve jobs); unset: pip always runs. */
+  resolveCache?: ResolveCache;
   buildTimeoutMs: number;
   testTimeoutMs: number;
   downloadTimeoutMs: number;
@@ -44,12 +50,17 @@ export interface BuildOutcome {
   containerMs: number;
 }
 
-/** A wheel of `name==version` already in the repository that installs on the target. */
+/**
+ * A wheel of `name==version` already in the repository that installs on the
+ * target; a wheel farm built counts only when built with this recipe.
+ */
 export async function existingWheel(
   repo: RepositoryPort,
-  data: Pick<BuildJobData, 'repository' | 'name' | 'version' | 'target' | 'python'>,
+  data: Pick<BuildJobData, 'repository' | 'name' | 'version' | 'target' | 'python' | 'recipeHash'>,
 ): Promise<string | undefined> {
-  const candidates = (await repo.listWheels(data.repository, [data.name])).filter((file) => {
+  const entries = await repo.listWheelEntries(data.repository, [data.name]);
+  const sameRecipe = entries.filter((e) => e.recipeHash === undefined || e.recipeHash === data.recipeHash);
+  const candidates = sameRecipe.map((e) => e.filename).filter((file) => {
     if (!isWheelFilename(file)) return false;
     const parsed = parseWheelFilename(file);
     return parsed.name === data.name && sameVersion(parsed.version, data.version);
@@ -207,7 +218,13 @@ export async function runBuild(
     if (smoke.exitCode !== 0) await fail(`smoke test failed with exit status ${smoke.exitCode}: not published`, smoke.exitCode);
 
     try {
-      const collected = await env.repo.collect(data.repository, wheelPath);
+      // A rebuild (another recipe) never overwrites the wheel it supersedes: it gets the next build tag.
+      const publishAs = publishName(wheel, await sha256File(wheelPath), await env.repo.listWheelEntries(data.repository, [data.name]));
+      if (publishAs !== wheel) await appendFile(logPath, `# farm: ${wheel} is already in ${data.repository} as other bytes: publishing as ${publishAs}\n`);
+      const collected = await env.repo.collect(data.repository, wheelPath, {
+        filename: publishAs,
+        build: { recipeHash: data.recipeHash, image: data.image },
+      });
       await appendFile(logPath, `# farm: collected ${collected.filename} into ${data.repository}${collected.added ? '' : ' (already there)'}\n`);
       return { state: 'built', wheel: collected.filename, logPath, containers, containerMs };
     } catch (error) {
@@ -225,4 +242,10 @@ export async function runBuild(
   } finally {
     await work.remove();
   }
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

@@ -157,7 +157,8 @@ export interface WorkerPool {
 /**
  * Runs farm's workers in this process: the request orchestrator and one
  * build worker per served target. Resolves once `signal` aborts and every
- * worker has closed (`farm worker`). Use `startWorkers` to get a handle instead.
+ * worker has closed (`farm worker`); without a signal it runs until the
+ * process ends. Use `startWorkers` to get a handle instead.
  */
 export async function runWorkers(config: FarmConfig, options: WorkerOptions = {}): Promise<void> {
   const pool = await startWorkers(config, options);

@@ -85,6 +85,8 @@ export const BuildJobData = z.strictObject({
   extraIndexUrls: z.array(z.url()),
   /** When the job was enqueued (ms since epoch), for overhead figures. */
   enqueuedAt: z.number(),
+  /** How many other builds of the request wait for this one: they go first for a free slot. */
+  blocking: z.int().nonnegative().default(0),
 });
 export type BuildJobData = z.infer<typeof BuildJobData>;
 

@@ -7,7 +7,7 @@ import { regenerateIndex } from '../index/regenerate-index.js';
 import { collectWheel } from '../repository/add-wheels.js';
 import { readProjectInventory } from '../repository/inventory-store.js';
 import { repositoryPaths } from '../repository/repository-paths.js';
-import type { RepositoryPort } from './repository-port.js';
+import type { RepositoryPort, WheelEntry } from './repository-port.js';
 
 /** The repositories under `root`. */
 export function repositoryAdapter(root: string): RepositoryPort {
@@ -21,8 +21,28 @@ export function repositoryAdapter(root: string): RepositoryPort {
       }
       return files;
     },
-    async collect(repository, wheelPath) {
-      const collected = await collectWheel({ root, repository, file: wheelPath });
+    async listWheelEntries(repository, projects) {
+      const paths = repositoryPaths(root, repository);
+      const entries: WheelEntry[] = [];
+      for (const project of projects) {
+        for (const f of readProjectInventory(paths, project)?.files ?? []) {
+          entries.push({
+            filename: f.filename,
+            sha256: f.sha256,
+            ...(f.build === undefined ? {} : { recipeHash: f.build.recipeHash }),
+          });
+        }
+      }
+      return entries;
+    },
+    async collect(repository, wheelPath, options = {}) {
+      const collected = await collectWheel({
+        root,
+        repository,
+        file: wheelPath,
+        ...(options.filename === undefined ? {} : { filename: options.filename }),
+        ...(options.build === undefined ? {} : { build: { ...options.build } }),
+      });
       return { filename: collected.filename, added: collected.status !== 'unchanged' };
     },
     async regenerateIndex(repository) {

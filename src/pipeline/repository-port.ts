@@ -14,17 +14,35 @@ export interface CollectOutcome {
   added: boolean;
 }
 
+/** One recorded wheel, with how farm built it when it did. */
+export interface WheelEntry {
+  readonly filename: string;
+  readonly sha256: string;
+  /** Recipe hash of a wheel farm built; absent for mirrored, added and adopted wheels. */
+  readonly recipeHash?: string;
+}
+
+/** Collection details a build job adds. */
+export interface CollectOptions {
+  /** Name to publish under (default: the file's base name), e.g. with a higher build tag. */
+  readonly filename?: string;
+  /** Provenance recorded in the inventory: part of the cache key. */
+  readonly build?: { readonly recipeHash: string; readonly image?: string };
+}
+
 export interface RepositoryPort {
   /**
    * Wheel filenames recorded for these projects (normalised names) in a
    * repository; empty when it does not exist yet.
    */
   listWheels(repository: string, projects: readonly string[]): Promise<string[]>;
+  /** Like `listWheels`, with each wheel's sha256 and build provenance. */
+  listWheelEntries(repository: string, projects: readonly string[]): Promise<WheelEntry[]>;
   /**
    * Collects a wheel: checked, atomic, immutable. The same bytes again are a
    * no-op; different bytes under an existing name throw `WheelRejectedError`.
    */
-  collect(repository: string, wheelPath: string): Promise<CollectOutcome>;
+  collect(repository: string, wheelPath: string, options?: CollectOptions): Promise<CollectOutcome>;
   /** Regenerates the repository's index (incrementally). */
   regenerateIndex(repository: string): Promise<void>;
   /** Host directory holding the repository's wheels (mounted read-only into smoke tests). */

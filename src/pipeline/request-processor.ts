@@ -13,12 +13,11 @@ import { effectiveRecipe, recipeHash, EMPTY_RECIPE, type EffectiveRecipe } from 
 import type { RecipeBook } from '../recipes/load-recipes.js';
 import { getTarget } from '../targets/parse-targets.js';
 import { validate } from '../validation/validate.js';
-import { planBuilds, type PlanTarget } from './build-plan.js';
+import { planBuilds, type InventoryWheel, type PlanTarget } from './build-plan.js';
 import { resolveJobId } from './build-ids.js';
 import { RequestJobData, ResolveResult, type RecipeData, type RequestStep } from './job-data.js';
 import type { FarmKeys } from './keys.js';
 import { resolveLogPath } from './log-paths.js';
-import type { RepositoryPort } from './repository-port.js';
 import type { EventBody, RequestStore, StoredRequest } from './request-store.js';
 import { FINAL_REQUEST_STATES, countRows, type PackageRow, type RequestStatus } from './request-types.js';
 import { readStoredPlan, toStoredPlan, writeStoredPlan, type StoredPlan } from './stored-plan.js';
@@ -30,7 +29,6 @@ export interface OrchestratorDeps extends SchedulerDeps {
   store: RequestStore;
   redis: Redis;
   keys: FarmKeys;
-  repo: RepositoryPort;
   /** The recipes in force now (reloaded per request: users edit them between requests). */
   recipes: () => Promise<RecipeBook>;
 }
@@ -169,8 +167,8 @@ class RequestRun {
       for (const p of result.set.packages) names.add(p.name);
       projects.set(repository, names);
     }
-    const inventory = new Map<string, string[]>();
-    for (const [repository, names] of projects) inventory.set(repository, await this.deps.repo.listWheels(repository, [...names]));
+    const inventory = new Map<string, InventoryWheel[]>();
+    for (const [repository, names] of projects) inventory.set(repository, await this.deps.repo.listWheelEntries(repository, [...names]));
     const plan = planBuilds(
       ok.map((r) => r.set),
       [...targets.values()],

@@ -10,7 +10,10 @@ import type { ResolveJobData, ResolveResult } from './job-data.js';
 import { resolveLogPath } from './log-paths.js';
 import { resolveArgv } from './pip-commands.js';
 import { parsePipReport } from './pip-report.js';
+import { placeTarget } from '../docker/docker-hosts.js';
+import { getTarget } from '../targets/parse-targets.js';
 import type { RepositoryPort } from './repository-port.js';
+import type { ResolveCache } from './resolve-cache.js';
 import { runStep, type StepEnvironment } from './step-runner.js';
 
 /** Where the target's repository is mounted (read-only) in resolve containers. */
@@ -23,7 +26,7 @@ import { createWorkDir } from './work-dir.js';
  * infrastructure problems are thrown (`TransientError`) for the queue to retry.
  */
 export async function runResolve(
-  env: StepEnvironment & { repo: RepositoryPort },
+  env: StepEnvironment & { repo: RepositoryPort; resolveCache?: ResolveCache },
   data: ResolveJobData,
   options: { jobId: string; timeoutMs: number; signal?: AbortSignal },
 ): Promise<ResolveResult> {
@@ -34,6 +37,21 @@ export async function runResolve(
     await appendFile(logPath, `# farm: no requirement applies to ${data.target} py${data.python}\n`);
     const set = { target: data.target, python: data.python, pipVersion: '-', environment: {}, packages: [] };
     return { ok: true, set, logPath, image: { reference: '-', id: '-' } };
+  }
+  const cache = env.resolveCache;
+  if (cache !== undefined) {
+    const host = placeTarget(env.hosts, getTarget(data.target));
+    const image = await env.images.get(host.client, host.name, data.target, data.python);
+    const hit = await cache.lookup(data, image.id);
+    if (hit !== undefined) {
+      await mkdir(path.dirname(logPath), { recursive: true });
+      await appendFile(
+        logPath,
+        `# farm: ${new Date().toISOString()} resolution of ${hit.resolvedAt} reused: same image, requirements, ` +
+          `index pages and repository wheels for all ${hit.set.packages.length} projects\n`,
+      );
+      return { ok: true, set: hit.set, logPath, image: hit.image };
+    }
   }
   const work = await createWorkDir(env.stateDir, options.jobId);
   try {
@@ -75,7 +93,9 @@ export async function runResolve(
     }
     const report: unknown = JSON.parse(await readFile(path.join(work.output, 'report.json'), 'utf8'));
     const set = parsePipReport(report, data.target, data.python, `pip report of ${data.target} py${data.python}`, REPOSITORY_MOUNT);
-    return { ok: true, set, logPath, image: { reference: outcome.image.reference, id: outcome.image.id } };
+    const image = { reference: outcome.image.reference, id: outcome.image.id };
+    await cache?.store(data, { set, image });
+    return { ok: true, set, logPath, image };
   } finally {
     await work.remove();
   }

@@ -6,6 +6,7 @@
  * date. Jobs are deduplicated by id across requests: a job another request
  * created is waited for and reported as `shared`.
  */
+import path from 'node:path';
 import type { Job } from 'bullmq';
 import { isPureWheel } from '../wheels/wheel-filename.js';
 import type { TaskResult } from './job-data.js';
@@ -16,6 +17,7 @@ import { buildLogPath } from './log-paths.js';
 import { JOB_OPTIONS, type QueueSet } from './queues.js';
 import { FINAL_ROW_STATES, type PackageRow, type RowState } from './request-types.js';
 import type { StoredPlan } from './stored-plan.js';
+import type { RepositoryPort } from './repository-port.js';
 import type { TaskResults } from './task-results.js';
 import type { TaskWaiter } from './task-waiter.js';
 
@@ -40,6 +42,8 @@ interface Entry {
 
 export interface SchedulerDeps {
   queues: QueueSet;
+  /** Collects a reused pure wheel into another repository. */
+  repo: RepositoryPort;
   waiter: TaskWaiter;
   results: TaskResults;
   stateDir: string;
@@ -54,7 +58,7 @@ export interface SchedulerRequest {
   plan: Plan;
   rows: PackageRow[];
   /** Job data that is not in the plan: index URLs and the effective recipe per build. */
-  buildData: (task: BuildTask) => Omit<BuildJobData, 'enqueuedAt'>;
+  buildData: (task: BuildTask) => Omit<BuildJobData, 'enqueuedAt' | 'blocking'>;
   /** Rebuild builds that failed deterministically before (else report that failure). */
   rebuildFailed: boolean;
   /** Persists rows that changed (and emits their events). */
@@ -90,6 +94,11 @@ export async function runBuildStep(deps: SchedulerDeps, req: SchedulerRequest, s
     });
   }
   const rowsOf = (id: string) => req.rows.filter((r) => r.jobId === id);
+  // Builds others wait for (dependencies, first builds of pure candidates) get free slots first.
+  const blocking = new Map<string, number>();
+  for (const b of req.plan.builds) {
+    for (const d of [...b.dependsOn, ...(b.reusePureFrom !== undefined ? [b.reusePureFrom] : [])]) blocking.set(d, (blocking.get(d) ?? 0) + 1);
+  }
 
   // Resume after a crash: tasks whose rows already ended need nothing more.
   for (const entry of entries.values()) {
@@ -131,15 +140,32 @@ export async function runBuildStep(deps: SchedulerDeps, req: SchedulerRequest, s
           entry.state = 'done';
           entry.result = { state: 'reused', wheel, requestId: first.result.requestId, from: first.build?.target ?? '' };
           const firstRow = rowsOf(first.id)[0];
-          setRows(
-            entry.id,
-            {
-              state: firstRow?.state === 'shared' || firstRow?.state === 'cached' ? firstRow.state : 'built',
-              wheel,
-              reason: `pure-Python wheel, built once for the repository (on ${first.build?.target ?? 'another target'})`,
-            },
-            changed,
-          );
+          const from = first.build?.target ?? 'another target';
+          const here = entry.build!.repository;
+          const there = first.build?.repository ?? here;
+          try {
+            if (there !== here) {
+              await deps.repo.collect(here, path.join(deps.repo.packagesDir(there), wheel), {
+                // This target's recipe hash (its cache key), the image that built the wheel.
+                build: { recipeHash: entry.build!.recipeHash, image: first.build?.image ?? entry.build!.image },
+              });
+            }
+            setRows(
+              entry.id,
+              {
+                state: firstRow?.state === 'shared' || firstRow?.state === 'cached' ? firstRow.state : 'built',
+                wheel,
+                reason:
+                  there === here
+                    ? `pure-Python wheel, built once (on ${from})`
+                    : `pure-Python wheel, built once (on ${from}) and collected into ${here}`,
+              },
+              changed,
+            );
+          } catch (error) {
+            entry.result.state = 'failed';
+            setRows(entry.id, { state: 'failed', error: `collecting ${wheel} into ${here}: ${(error as Error).message}` }, changed);
+          }
           continue;
         }
       }
@@ -162,7 +188,7 @@ export async function runBuildStep(deps: SchedulerDeps, req: SchedulerRequest, s
           continue;
         }
       }
-      await enqueue(deps, req, entry);
+      await enqueue(deps, req, entry, blocking.get(entry.id) ?? 0);
       entry.state = 'enqueued';
       const expectedLog =
         entry.build !== undefined
@@ -223,11 +249,11 @@ export async function runBuildStep(deps: SchedulerDeps, req: SchedulerRequest, s
 }
 
 /** Adds the task's job (a no-op when a job with its id exists) and learns who owns it. */
-async function enqueue(deps: SchedulerDeps, req: SchedulerRequest, entry: Entry): Promise<void> {
+async function enqueue(deps: SchedulerDeps, req: SchedulerRequest, entry: Entry, blocking: number): Promise<void> {
   await deps.results.addRequester(entry.id, req.requestId);
   const queue = deps.queues.queue(entry.queue);
   if (entry.kind === 'build') {
-    const data: BuildJobData = { ...req.buildData(entry.build!), enqueuedAt: Date.now() };
+    const data: BuildJobData = { ...req.buildData(entry.build!), enqueuedAt: Date.now(), blocking };
     await queue.add(JOB_NAMES.build, data, { jobId: entry.id, ...JOB_OPTIONS.build });
   } else {
     const m = entry.mirror!;

@@ -13,6 +13,7 @@ import { stateDir as stateDirOf } from '../config/load-config.js';
 import type { FarmConfig } from '../config/schema.js';
 import { connectDockerHosts, placeTarget } from '../docker/docker-hosts.js';
 import { RedisWorkerRegistry } from '../docker/redis-worker-registry.js';
+import { isLocalEndpoint, parseDockerUrl } from '../docker/docker-url.js';
 import { sweepOrphans } from '../docker/sweep.js';
 import { startHeartbeat } from '../docker/worker-registry.js';
 import { HostError, UsageError } from '../errors.js';
@@ -21,12 +22,15 @@ import { TARGETS } from '../targets/catalog.js';
 import { getTarget } from '../targets/parse-targets.js';
 import { BuilderImages } from './builder-images.js';
 import type { WorkerOptions, WorkerPool } from './engine.js';
-import { JOB_NAMES, mirrorProcessor, targetProcessor, type ProcessorDeps } from './job-processors.js';
+import { mirrorProcessor, targetProcessor, type ProcessorDeps } from './job-processors.js';
+import { slotPriority } from './slot-priority.js';
+import { withLocalWorkers } from './local-workers.js';
 import { DEFAULT_PREFIX, FarmKeys, MIRROR_QUEUE, REQUEST_QUEUE, targetQueue } from './keys.js';
 import { QueueSet } from './queues.js';
 import { redisOptions } from './redis-connection.js';
 import { repositoryAdapter } from './repository-adapter.js';
 import { requestProcessor } from './request-processor.js';
+import { ResolveCache } from './resolve-cache.js';
 import { RequestStore } from './request-store.js';
 import { TaskResults } from './task-results.js';
 import { TaskWaiter } from './task-waiter.js';
@@ -82,10 +86,12 @@ export async function startWorkerPool(config: FarmConfig, options: WorkerOptions
     );
     cleanups.push(() => heartbeat.stop());
 
+    const localEngine = (url: string) => isLocalEndpoint(parseDockerUrl(url, 'docker host'));
+    const localRegistry = withLocalWorkers(registry);
     const sweep = async () => {
       for (const host of hosts) {
         try {
-          const swept = await sweepOrphans(host.client, registry, { selfId: workerId });
+          const swept = await sweepOrphans(host.client, localEngine(host.url) ? localRegistry : registry, { selfId: workerId });
           for (const c of swept) log(`swept orphaned container ${c.name} of dead worker ${c.workerId} (job ${c.jobId ?? '?'})`);
         } catch (error) {
           log(`sweep on ${host.name} failed: ${(error as Error).message}`);
@@ -111,6 +117,7 @@ export async function startWorkerPool(config: FarmConfig, options: WorkerOptions
         stateDir,
         cacheVolumePrefix: options.cacheVolumePrefix ?? config.pipeline.cacheVolumePrefix,
         repo,
+        resolveCache: new ResolveCache(redis, keys, repo),
         buildTimeoutMs: config.timeouts.buildSeconds * 1000,
         testTimeoutMs: config.timeouts.testSeconds * 1000,
         downloadTimeoutMs: 600_000,
@@ -154,19 +161,17 @@ export async function startWorkerPool(config: FarmConfig, options: WorkerOptions
         ORCHESTRATOR_CONCURRENCY,
       );
     }
-    // One overall limit across targets (each Docker host adds its own). Slots
-    // go to resolutions first, slowest (emulated) targets first: a request
-    // can't plan before its last resolution, so that one is on the critical path.
+    // One overall limit across targets (each Docker host adds its own). Free
+    // slots go to what the most work waits for: resolutions (a request plans
+    // after its last one), emulated targets (the slowest), then builds other
+    // builds wait for.
     const overall = new PQueue({ concurrency });
     const perTarget = targetProcessor(deps);
     const emulated = (id: string) => !hosts.some((h) => h.native.includes(getTarget(id).platform));
     for (const id of targets) {
       add(
         targetQueue(id),
-        (job, token, signal) => {
-          const priority = job.name === JOB_NAMES.resolve ? (emulated(id) ? 2 : 1) : 0;
-          return overall.add(() => perTarget(job, token, signal), { priority });
-        },
+        (job, token, signal) => overall.add(() => perTarget(job, token, signal), { priority: slotPriority(job, emulated(id)) }),
         concurrency,
       );
     }

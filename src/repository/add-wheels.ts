@@ -3,6 +3,7 @@ import path from 'node:path';
 import { MissingFileError, WheelRejectedError } from '../errors.js';
 import { regenerateIndexLocked, type RegenerateResult } from '../index/regenerate-index.js';
 import type { RejectedFile } from './adopt-dropped-wheels.js';
+import type { BuildProvenance } from './inventory-schema.js';
 import { collectWheelLocked, type CollectedWheel, type CollectOutcome } from './collect-wheel.js';
 import { withLock, type LockOptions } from './repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from './repository-paths.js';
@@ -78,6 +79,8 @@ export interface CollectWheelOptions extends RepositoryTarget {
   /** Name to publish under (default: the file's base name). */
   readonly filename?: string;
   readonly replace?: boolean;
+  /** How farm built it (recorded in the inventory; see `CollectWheelOptions` of collect-wheel.ts). */
+  readonly build?: BuildProvenance;
 }
 
 /**
@@ -94,6 +97,7 @@ export async function collectWheel(options: CollectWheelOptions): Promise<Collec
       const outcome = await collectWheelLocked(paths, options.file, {
         replace: options.replace === true,
         ...(options.filename === undefined ? {} : { filename: options.filename }),
+        ...(options.build === undefined ? {} : { build: options.build }),
       });
       keepScanStateCurrent(paths, [outcome]);
       return publicPart(outcome);

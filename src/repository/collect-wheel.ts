@@ -7,7 +7,8 @@ import { fsyncDirSync, tempNameFor, writeFileAtomicSync } from './atomic-file.js
 import { checkWheelName } from './check-wheel-name.js';
 import { parseCoreMetadata } from './core-metadata.js';
 import { copyAndHash, hashFile, sha256Of, type FileDigest } from './hash-file.js';
-import type { WheelRecord } from './inventory-schema.js';
+import { validate } from '../validation/validate.js';
+import { BuildProvenance, type ProjectInventory, type WheelRecord } from './inventory-schema.js';
 import { readProjectInventory, writeProjectInventory } from './inventory-store.js';
 import { readWheelMetadata } from './read-wheel-metadata.js';
 import type { RepositoryPaths } from './repository-paths.js';
@@ -20,6 +21,12 @@ export interface CollectWheelOptions {
   readonly replace?: boolean;
   /** Upload time to record (default: now; adopted files record their mtime). */
   readonly now?: Date;
+  /**
+   * How farm built this wheel (recipe hash, image), recorded with it. The same
+   * bytes collected again with another provenance update the record: the
+   * bytes are unchanged, they are now known to come from this recipe too.
+   */
+  readonly build?: BuildProvenance;
 }
 
 /**
@@ -73,6 +80,8 @@ export async function collectWheelLocked(
 ): Promise<CollectOutcome> {
   const filename = options.filename ?? path.basename(source);
   const wheel = checkWheelName(filename);
+  // Checked before anything is written: a bad record would make the inventory unreadable.
+  const build = options.build === undefined ? undefined : validate(BuildProvenance, options.build, `build provenance of ${filename}`);
   const dest = path.join(paths.packages, filename);
   const sourceStat = statRegularFile(source, filename);
   const destStat = statIfExists(dest);
@@ -105,6 +114,7 @@ export async function collectWheelLocked(
     // the .metadata, fall through and publish it again, keeping the record.)
     const sameAsRecorded = record !== undefined && destStat !== undefined && record.sha256 === digest.sha256;
     if (sameAsRecorded && fs.existsSync(`${dest}.metadata`)) {
+      refreshProvenance(paths, inventory, record, build);
       return { ...summary('unchanged', wheel.name, record.version, filename, digest), packagesMtime: null };
     }
     if (record !== undefined && destStat !== undefined && !sameAsRecorded) {
@@ -151,6 +161,7 @@ export async function collectWheelLocked(
     const after = packagesMtimeNs(paths);
 
     if (sameAsRecorded) {
+      refreshProvenance(paths, inventory, record, build);
       return { ...summary('unchanged', wheel.name, record.version, filename, digest), packagesMtime: { before, after } };
     }
 
@@ -169,6 +180,7 @@ export async function collectWheelLocked(
       yanked: record?.yanked ?? false,
       yankedReason: record?.yankedReason ?? '',
       origin: inPlace || (destStat !== undefined && !replacing && record === undefined) ? 'adopted' : 'collected',
+      ...(build === undefined ? {} : { build }),
     };
     writeProjectInventory(paths, {
       format: 1,
@@ -181,6 +193,21 @@ export async function collectWheelLocked(
   } finally {
     if (tmp !== undefined) fs.rmSync(tmp, { force: true });
   }
+}
+
+/** Records `build` on an already recorded wheel when it differs from what the record says. */
+function refreshProvenance(
+  paths: RepositoryPaths,
+  inventory: ProjectInventory | undefined,
+  record: WheelRecord,
+  build: BuildProvenance | undefined,
+): void {
+  if (build === undefined || inventory === undefined) return;
+  if (record.build?.recipeHash === build.recipeHash && record.build.image === build.image) return;
+  writeProjectInventory(paths, {
+    ...inventory,
+    files: inventory.files.map((f) => (f.filename === record.filename ? { ...f, build: { ...build } } : f)),
+  });
 }
 
 function summary(status: CollectStatus, project: string, version: string, filename: string, digest: FileDigest): CollectedWheel {

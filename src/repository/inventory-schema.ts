@@ -2,6 +2,15 @@ import { z } from 'zod';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex sha256');
 
+/** How farm built a wheel (`WheelRecord.build`). */
+export const BuildProvenance = z.strictObject({
+  /** `recipeHash()` of the effective recipe the wheel was built with: part of the cache key. */
+  recipeHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 lower-case hex>'),
+  /** Builder image (reference, with digest when known). */
+  image: z.string().min(1).optional(),
+});
+export type BuildProvenance = z.infer<typeof BuildProvenance>;
+
 /**
  * One wheel as the repository recorded it when it was collected (or adopted
  * from a hand-filled `packages/`). Everything the index publishes comes from
@@ -26,8 +35,15 @@ export const WheelRecord = z.strictObject({
   yankedReason: z.string(),
   /** `collected`: `farm add` / a build; `adopted`: dropped into `packages/` by hand. */
   origin: z.enum(['collected', 'adopted']),
+  /**
+   * Provenance of a wheel farm built itself. Absent for mirrored, `farm add`ed
+   * and adopted wheels (and in inventories written before it existed).
+   */
+  build: BuildProvenance.optional(),
 });
 export type WheelRecord = z.infer<typeof WheelRecord>;
+
+
 
 /**
  * `.farm/inventory/<project>.json`: every wheel of one project, sorted by

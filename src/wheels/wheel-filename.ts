@@ -128,3 +128,19 @@ export function compareBuildTags(a: BuildTag | null, b: BuildTag | null): number
   if (a.number !== b.number) return a.number - b.number;
   return a.suffix < b.suffix ? -1 : a.suffix > b.suffix ? 1 : 0;
 }
+
+/**
+ * The same wheel filename with PEP 427 build tag `n` (replacing any build tag
+ * it had): `p-1.0-cp311-cp311-linux_x86_64.whl`, 1 → `p-1.0-1-cp311-cp311-linux_x86_64.whl`.
+ * A rebuild gets a new name this way instead of overwriting: pip prefers the
+ * higher build tag.
+ *
+ * @throws InvalidWheelNameError for a bad filename.
+ * @throws RangeError when `n` is not a non-negative integer.
+ */
+export function withBuildTag(filename: string, n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`withBuildTag: bad build number ${n}`);
+  parseWheelFilename(filename);
+  const parts = filename.slice(0, -'.whl'.length).split('-');
+  return `${[...parts.slice(0, 2), String(n), ...parts.slice(-3)].join('-')}.whl`;
+}

@@ -180,6 +180,35 @@ describe('collecting a wheel', () => {
     expect(fs.statSync(wheel).mtimeMs).toBe(mtime);
   });
 
+  it('records how farm built a wheel; a rebuild goes in under a new name (build tag), never over the first', async () => {
+    const A = `sha256:${'a'.repeat(64)}`;
+    const B = `sha256:${'b'.repeat(64)}`;
+    const first = writeWheel(path.join(incoming, 'a'), { name: 'built', version: '1.0', flavour: 'first' });
+    const second = writeWheel(path.join(incoming, 'b'), { name: 'built', version: '1.0', flavour: 'second' });
+    const added = writeWheel(path.join(incoming, 'c'), { name: 'added', version: '1.0' });
+    await collectWheel({ root, repository: 'glibc', file: first, build: { recipeHash: A, image: 'img@sha256:1' } });
+    await addWheels({ root, repository: 'glibc', paths: [added] });
+    await collectWheel({ root, repository: 'glibc', file: second, filename: 'built-1.0-1-py3-none-any.whl', build: { recipeHash: B } });
+    const paths = repositoryPaths(root, 'glibc');
+    const builds = () => Object.fromEntries(readProjectInventory(paths, 'built')!.files.map((f) => [f.filename, f.build]));
+    expect(builds()).toEqual({
+      'built-1.0-py3-none-any.whl': { recipeHash: A, image: 'img@sha256:1' },
+      'built-1.0-1-py3-none-any.whl': { recipeHash: B },
+    });
+    expect(sha256File(path.join(paths.packages, 'built-1.0-py3-none-any.whl'))).toBe(sha256File(first));
+    expect(readProjectInventory(paths, 'added')!.files[0]!.build).toBeUndefined();
+
+    // The same bytes from another recipe: still a no-op for the file, the record learns the new recipe.
+    const again = await collectWheel({ root, repository: 'glibc', file: first, build: { recipeHash: B } });
+    expect(again.status).toBe('unchanged');
+    expect(builds()['built-1.0-py3-none-any.whl']).toEqual({ recipeHash: B });
+
+    // A malformed provenance is refused before anything is written.
+    const before = snapshot(root);
+    await expect(collectWheel({ root, repository: 'glibc', file: second, filename: 'built-1.0-2-py3-none-any.whl', build: { recipeHash: 'nope' } })).rejects.toThrow(/recipeHash/);
+    expect(snapshot(root)).toEqual(before);
+  });
+
   it('a missing source is a MissingFileError before anything happens', async () => {
     await expect(addWheels({ root, repository: 'glibc', paths: [path.join(incoming, 'nope.whl')] })).rejects.toBeInstanceOf(
       MissingFileError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planBuilds, type PlanTarget, type RecipeLookup } from '../../../src/pipeline/build-plan.js';
+import { planBuilds, type InventoryWheel, type PlanTarget, type RecipeLookup } from '../../../src/pipeline/build-plan.js';
 import type { ResolvedPackage, ResolvedSet } from '../../../src/pipeline/pip-report.js';
 import { TARGETS } from '../../../src/targets/catalog.js';
 
@@ -38,21 +38,19 @@ const set = (t: PlanTarget, packages: ResolvedPackage[], python = '3.11'): Resol
   packages,
 });
 const noRecipes: RecipeLookup = () => ({ hash: 'sha256:empty', skip: null });
-const none = new Map<string, string[]>();
+const none = new Map<string, InventoryWheel[]>();
+/** A glibc inventory of wheels without provenance (mirrored, added, adopted). */
+const glibc = (files: string[]) => new Map([['glibc', files.map((filename) => ({ filename }))]]);
 
 describe('planBuilds', () => {
-  it('builds sdists per target, but a project once per repository first (native before emulated)', () => {
+  it('builds an sdist first on one target (native before emulated); the others reuse it if it is pure', () => {
     // Given in "slow first" order: the planner still builds on x86_64 first.
     const plan = planBuilds([set(ARM, [sdist('p')]), set(X86, [sdist('p')]), set(MUSL, [sdist('p')])], [ARM, X86, MUSL], noRecipes, none);
-    expect(plan.builds.map((b) => [b.target, b.reusePureFrom === undefined])).toEqual(
-      expect.arrayContaining([
-        ['glibc-x86_64', true],
-        ['glibc-armv7', false],
-        ['musl-x86_64', true],
-      ]),
-    );
     const first = plan.builds.find((b) => b.target === 'glibc-x86_64')!;
+    expect(first.reusePureFrom).toBeUndefined();
+    // Another target of the same repository, and another repository alike.
     expect(plan.builds.find((b) => b.target === 'glibc-armv7')!.reusePureFrom).toBe(first.id);
+    expect(plan.builds.find((b) => b.target === 'musl-x86_64')!.reusePureFrom).toBe(first.id);
     expect(plan.rows.every((r) => r.action === 'build')).toBe(true);
   });
 
@@ -73,8 +71,26 @@ describe('planBuilds', () => {
     ['a normalised-equal version', ['p-1.0.0-py3-none-any.whl'], 'cached', 'p-1.0.0-py3-none-any.whl'],
     ['junk in the inventory', ['not-a-wheel.txt'], 'build', undefined],
   ])('cache: %s', (_label, files, action, wheelName) => {
-    const plan = planBuilds([set(X86, [sdist('p')])], [X86], noRecipes, new Map([['glibc', files]]));
+    const plan = planBuilds([set(X86, [sdist('p')])], [X86], noRecipes, glibc(files));
     expect(plan.rows[0]).toMatchObject({ action, ...(wheelName ? { wheel: wheelName } : {}) });
+  });
+
+  it.each([
+    ['built with the same recipe', 'sha256:empty', 'cached'],
+    ['built with another recipe', 'sha256:old', 'build'],
+    ['without provenance (mirrored, added, adopted)', undefined, 'cached'],
+  ])('the recipe is part of the cache key: a wheel %s → %s', (_label, recipeHash, action) => {
+    const wheel: InventoryWheel = { filename: 'p-1.0-cp311-cp311-linux_x86_64.whl', ...(recipeHash !== undefined ? { recipeHash } : {}) };
+    const plan = planBuilds([set(X86, [sdist('p')])], [X86], noRecipes, new Map([['glibc', [wheel]]]));
+    expect(plan.rows[0]!.action).toBe(action);
+  });
+
+  it('a rebuild with the current recipe is chosen over the older build (a higher build tag)', () => {
+    const plan = planBuilds([set(X86, [sdist('p')])], [X86], noRecipes, new Map([['glibc', [
+      { filename: 'p-1.0-cp311-cp311-linux_x86_64.whl', recipeHash: 'sha256:old' },
+      { filename: 'p-1.0-1-cp311-cp311-linux_x86_64.whl', recipeHash: 'sha256:empty' },
+    ]]]));
+    expect(plan.rows[0]).toMatchObject({ action: 'cached', wheel: 'p-1.0-1-cp311-cp311-linux_x86_64.whl' });
   });
 
   it('a pure wheel in a repository serves every target of it; the other repository still needs one', () => {
@@ -82,7 +98,7 @@ describe('planBuilds', () => {
       [set(X86, [sdist('p')]), set(ARM, [sdist('p')]), set(MUSL, [sdist('p')])],
       [X86, ARM, MUSL],
       noRecipes,
-      new Map([['glibc', ['p-1.0-py3-none-any.whl']]]),
+      glibc(['p-1.0-py3-none-any.whl']),
     );
     expect(plan.rows.map((r) => [r.target, r.action])).toEqual([
       ['glibc-armv7', 'cached'],
@@ -115,7 +131,7 @@ describe('planBuilds', () => {
   });
 
   it('depends on mirror tasks too, and not on cached packages', () => {
-    const plan = planBuilds([set(X86, [sdist('a', ['w', 'cachedpkg']), wheel('w'), sdist('cachedpkg')])], [X86], noRecipes, new Map([['glibc', ['cachedpkg-1.0-py3-none-any.whl']]]));
+    const plan = planBuilds([set(X86, [sdist('a', ['w', 'cachedpkg']), wheel('w'), sdist('cachedpkg')])], [X86], noRecipes, glibc(['cachedpkg-1.0-py3-none-any.whl']));
     expect(plan.builds.find((b) => b.name === 'a')!.dependsOn).toEqual([plan.mirrors[0]!.id]);
   });
 

@@ -5,6 +5,7 @@ import {
   isPureWheel,
   isWheelFilename,
   parseWheelFilename,
+  withBuildTag,
 } from '../../../src/wheels/wheel-filename.js';
 
 describe('parseWheelFilename', () => {
@@ -161,5 +162,23 @@ describe('compareBuildTags', () => {
     [{ number: 1, suffix: 'a' }, { number: 1, suffix: 'a' }, 0],
   ])('%j vs %j → %d', (a, b, sign) => {
     expect(Math.sign(compareBuildTags(a, b))).toBe(sign);
+  });
+});
+
+describe('withBuildTag', () => {
+  it.each([
+    ['name-1.0-cp311-cp311-linux_x86_64.whl', 1, 'name-1.0-1-cp311-cp311-linux_x86_64.whl'],
+    ['name-1.0-1-cp311-cp311-linux_x86_64.whl', 2, 'name-1.0-2-cp311-cp311-linux_x86_64.whl'],
+    ['name-1.0-3abc-py2.py3-none-any.whl', 4, 'name-1.0-4-py2.py3-none-any.whl'],
+    ['My_Pkg-2.0rc1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl', 1, 'My_Pkg-2.0rc1-1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl'],
+  ])('%s with %d → %s', (file, n, expected) => {
+    expect(withBuildTag(file, n)).toBe(expected);
+    expect(parseWheelFilename(expected).buildTag).toEqual({ number: n, suffix: '' });
+  });
+
+  it('refuses a bad filename or build number', () => {
+    expect(() => withBuildTag('nope.whl', 1)).toThrow(InvalidWheelNameError);
+    expect(() => withBuildTag('name-1.0-py3-none-any.whl', -1)).toThrow(RangeError);
+    expect(() => withBuildTag('name-1.0-py3-none-any.whl', 1.5)).toThrow(RangeError);
   });
 });
