@@ -219,6 +219,12 @@ export async function runBuild(
 
     try {
       // A rebuild (another recipe) never overwrites the wheel it supersedes: it gets the next build tag.
+      // An identical job may have published meanwhile (a rerun after a stall, a race): keep its wheel.
+      const meanwhile = await existingWheel(env.repo, data);
+      if (meanwhile !== undefined) {
+        await appendFile(logPath, `# farm: ${meanwhile} was published meanwhile by an identical build; keeping it\n`);
+        return { state: 'cached', wheel: meanwhile, logPath, containers, containerMs };
+      }
       const publishAs = publishName(wheel, await sha256File(wheelPath), await env.repo.listWheelEntries(data.repository, [data.name]));
       if (publishAs !== wheel) await appendFile(logPath, `# farm: ${wheel} is already in ${data.repository} as other bytes: publishing as ${publishAs}\n`);
       const collected = await env.repo.collect(data.repository, wheelPath, {
