@@ -15,6 +15,7 @@ interface BuildOptions {
   indexUrl?: string;
   wait: boolean;
   json: boolean;
+  rebuildFailed?: boolean;
 }
 
 /** Checks every requirements file before anything starts, naming the first missing one. */
@@ -56,6 +57,7 @@ async function build(ctx: CliContext, files: string[], options: BuildOptions): P
       targets,
       ...(python === undefined ? {} : { python }),
       ...(indexUrl === undefined ? {} : { indexUrl }),
+      ...(options.rebuildFailed === true ? { rebuildFailed: true } : {}),
       origin: 'cli',
     });
     if (!options.wait) {
@@ -80,6 +82,10 @@ export function registerBuild(program: Command, ctx: CliContext, run: (p: Promis
     .option('--index-url <url>', 'upstream index to resolve and download from (default: upstream.indexUrl)')
     .option('--no-wait', 'submit and print the request id without following it (needs REDIS_URL)')
     .option('--json', 'print the final status as JSON instead of progress and a table')
+    .option(
+      '--rebuild-failed',
+      'build again what failed before with the same sdist, image and recipe (by default such failures are reported, not rerun)',
+    )
     .addHelpText(
       'after',
       examples(
@@ -88,6 +94,7 @@ export function registerBuild(program: Command, ctx: CliContext, run: (p: Promis
         'farm build requirements.txt --targets glibc-x86_64 --index-url http://127.0.0.1:8000/simple/',
         'REDIS_URL=redis://farm-redis:6379 farm build requirements.txt --targets glibc-aarch64 --no-wait',
         'farm build requirements.txt --targets glibc-x86_64 --json > result.json',
+        'farm build requirements.txt --targets glibc-x86_64 --rebuild-failed',
       ) +
         '\nExit status: 0 when every wheel is published, 1 when a build failed, 2 on a usage or config error.\n',
     )

@@ -1,6 +1,6 @@
 /** `farm status`, `farm cancel`, `farm retry`: inspect and steer requests. */
 import type { Command } from 'commander';
-import { ExitCode, NotFoundError, UsageError } from '../../errors.js';
+import { ExitCode, NotFoundError, TransientError, UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { isDistributed, withEngine } from '../engine-session.js';
 import { followRequest, printResult } from '../follow-request.js';
@@ -35,11 +35,22 @@ async function status(ctx: CliContext, id: string | undefined, options: { json: 
   });
 }
 
+/** How long `farm cancel` waits for running build containers to stop. */
+const CANCEL_WAIT_MS = 30_000;
+
 async function cancel(ctx: CliContext, id: string): Promise<ExitCode> {
   return withEngine(ctx, { workers: false }, async (engine) => {
     await engine.cancel(id);
-    const after = await engine.status(id);
-    ctx.print(`request ${id}: ${after.state}`);
+    // Like `docker stop`: return once the request's containers have stopped,
+    // so a script that cancels and then cleans up does not race the worker.
+    let state: string;
+    try {
+      state = (await engine.wait(id, { timeoutMs: CANCEL_WAIT_MS })).state;
+    } catch (error) {
+      if (!(error instanceof TransientError)) throw error;
+      state = `${(await engine.status(id)).state} (still stopping after ${CANCEL_WAIT_MS / 1000} s; see farm status ${id})`;
+    }
+    ctx.print(`request ${id}: ${state}`);
     return ExitCode.ok;
   });
 }

@@ -122,12 +122,16 @@ describe('farm build with a broken package', () => {
   });
 
   it('farm cancel stops a submitted request', async () => {
-    // A failing build is never cached, so this request has seconds of work left when the cancel arrives.
+    // Known failures are reported from the failure cache in milliseconds; --rebuild-failed
+    // makes the broken package build again, so the request has seconds of work left when the cancel arrives.
     await env.requirements('cancel.txt', ['farmfix-broken']);
-    const submitted = await runFarm(['build', 'cancel.txt', '--targets', TARGET, '--index-url', env.indexUrl, '--no-wait'], {
+    const submitted = await runFarm(
+      ['build', 'cancel.txt', '--targets', TARGET, '--index-url', env.indexUrl, '--no-wait', '--rebuild-failed'],
+      {
       cwd: env.dir,
-      env: distributed(),
-    });
+        env: distributed(),
+      },
+    );
     const id = submitted.stdout.trim();
     const r = await runFarm(['cancel', id], { cwd: env.dir, env: distributed() });
     expect(r.code, r.stderr).toBe(0);
