@@ -20,6 +20,7 @@
  * Goals (issue 5): warm ≥ 20× faster than the baseline; cold no slower than
  * the baseline; overhead ≤ 0.5 s median per build job.
  */
+import { dropRedisPrefix } from '../test/support/redis-prefix.js';
 import { execFile } from 'node:child_process';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -113,14 +114,7 @@ function config(dir: string, indexUrl: string, concurrency: number): FarmConfig 
 }
 
 async function cleanup(prefix: string, volumePrefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await dropRedisPrefix(prefix, REDIS_URL);
   const { Volumes } = await docker.listVolumes();
   for (const v of Volumes ?? []) if (v.Name.startsWith(volumePrefix)) await docker.getVolume(v.Name).remove({ force: true }).catch(() => {});
 }

@@ -2,11 +2,10 @@
  * Shared set-up of the triggers' integration tests: a random Redis prefix per
  * test (cleaned up after), a captured pino log, signing helpers.
  */
+import { dropRedisPrefix } from '../../support/redis-prefix.js';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { parseConfig } from '../../../src/config/load-config.js';
 import type { FarmConfig } from '../../../src/config/schema.js';
-import { redisOptions } from '../../../src/pipeline/redis-connection.js';
 
 export const REDIS_URL = process.env['FARM_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -17,17 +16,7 @@ export function testPrefix(area = 'trig'): string {
 
 /** Deletes every key under `prefix` (BullMQ's and farm's). */
 export async function dropPrefix(prefix: string, redisUrl = REDIS_URL): Promise<void> {
-  const redis = new Redis(redisOptions(redisUrl));
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await dropRedisPrefix(prefix, redisUrl);
 }
 
 /** Every JSON line pino writes, kept for assertions (e.g. "no secret was logged"). */

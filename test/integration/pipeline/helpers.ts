@@ -4,12 +4,12 @@
  * random queue prefixes and cache volume names, and Docker event recording as
  * ground truth for "how many build containers ran".
  */
+import { dropRedisPrefix } from '../../support/redis-prefix.js';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
-import { Redis } from 'ioredis';
 import { parseConfig } from '../../../src/config/load-config.js';
 import type { FarmConfig } from '../../../src/config/schema.js';
 import { interpreterPath } from '../../../src/images/image-names.js';
@@ -78,17 +78,7 @@ export function randomId(): string {
 
 /** Deletes every Redis key under `prefix:` (BullMQ's and farm's). */
 export async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await dropRedisPrefix(prefix, REDIS_URL);
 }
 
 /** Removes the per-target cache volumes a test created. */

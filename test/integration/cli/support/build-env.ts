@@ -3,11 +3,11 @@
  * (config, repository root), the fixture upstream index served on
  * 127.0.0.1, and the bootstrap builder images of the targets.
  */
+import { dropRedisPrefix } from '../../../support/redis-prefix.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { bootstrapImages } from '../../../../src/images/bootstrap-images.js';
 import { buildUpstream } from '../../../support/upstream/build-upstream.js';
 import { serveStatic, type StaticServer } from '../../../support/upstream/static-server.js';
@@ -77,17 +77,5 @@ export async function prepareBuildEnv(options: { fixtures: readonly string[]; ta
 
 /** Removes every Redis key of a test prefix. */
 export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await dropRedisPrefix(prefix, TEST_REDIS_URL);
 }
