@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomicSync } from '../repository/atomic-file.js';
 import type { RepositoryPaths } from '../repository/repository-paths.js';
+import type { BackgroundPublisher, NewDirectoryJob } from './background-publisher.js';
 import type { PublishedProject } from './index-summary.js';
 import { projectView, type IndexProject } from './project-view.js';
 import { renderLegacyJson } from './render-legacy-json.js';
@@ -41,17 +42,22 @@ const PAGE_NAMES = ['index.html', 'index.json', 'json'] as const;
  *   (no summary entry: first run of a new farm version, or a lost summary):
  *   those are compared first and left alone when identical, because
  *   replacing a file costs far more than reading it.
+ * @param background when given and not busy, a missing directory is queued
+ *   on it instead of written here (the caller drains it before relying on the pages).
  */
 export function publishProject(
   paths: RepositoryPaths,
   project: IndexProject,
   inputDigest: string,
   state: 'missing' | 'known' | 'unknown',
+  background?: BackgroundPublisher,
 ): PublishedProject {
   const view = projectView(project);
   const pages = [renderProjectHtml(view), renderProjectJson(view), renderLegacyJson(view)] as const;
   const dir = path.join(paths.simple, view.project);
-  if (state === 'missing' && publishNewDirectory(paths, dir, pages)) {
+  if (state === 'missing' && background !== undefined && !background.busy) {
+    background.add({ staging: stagingDirFor(paths, dir), dir, pages });
+  } else if (state === 'missing' && publishNewDirectory(paths, dir, pages)) {
     // Published whole.
   } else {
     const files = projectPageFiles(paths, view.project);
@@ -78,6 +84,19 @@ function sameContent(file: string, page: string): boolean {
   }
 }
 
+/**
+ * The fallback for a queued new directory that turned out to exist: replace
+ * its pages one by one, each atomically.
+ */
+export function replaceProjectPages(job: NewDirectoryJob): void {
+  job.pages.forEach((page, i) => writeFileAtomicSync(path.join(job.dir, PAGE_NAMES[i]!), page));
+}
+
+/** Hidden (servers refuse dotfiles) and per process; a full run removes leftovers. */
+function stagingDirFor(paths: RepositoryPaths, dir: string): string {
+  return path.join(paths.simple, `.${path.basename(dir)}.${process.pid}.new`);
+}
+
 /** True when a project's pages are on disk with the sizes last published. */
 export function projectPagesIntact(paths: RepositoryPaths, published: PublishedProject): boolean {
   return haveSizes(projectPageFiles(paths, published.project), published.sizes);
@@ -86,9 +105,10 @@ export function projectPagesIntact(paths: RepositoryPaths, published: PublishedP
 /**
  * Fills a hidden directory and renames it to `dir`. False (and nothing left
  * behind) when `dir` turned out to exist: the caller replaces file by file.
+ * `BackgroundPublisher` runs the same steps on a worker thread; keep them in step.
  */
 function publishNewDirectory(paths: RepositoryPaths, dir: string, pages: readonly string[]): boolean {
-  const staging = path.join(paths.simple, `.${path.basename(dir)}.${process.pid}.new`);
+  const staging = stagingDirFor(paths, dir);
   try {
     fs.mkdirSync(staging);
   } catch (error) {

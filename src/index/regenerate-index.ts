@@ -13,6 +13,7 @@ import {
 } from '../repository/inventory-store.js';
 import { withLock, type LockOptions } from '../repository/repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from '../repository/repository-paths.js';
+import { BackgroundPublisher } from './background-publisher.js';
 import { appendSummaryChanges, readSummary, SummaryTable, writeSummary, type PublishedProject } from './index-summary.js';
 import {
   ensurePypiLink,
@@ -20,6 +21,7 @@ import {
   publishHumanPage,
   publishProject,
   publishSimpleRoot,
+  replaceProjectPages,
   unpublishProject,
 } from './publish-pages.js';
 import { pagesInputDigest, rendererFingerprint } from './renderer-fingerprint.js';
@@ -129,6 +131,8 @@ export function listRepositories(root: string): string[] {
 
 /** Yield to the event loop every this many projects, so a server in the same process stays responsive. */
 const YIELD_EVERY = 64;
+/** New project directories from which a full run hands their creation to a worker thread (its start-up costs tens of ms). */
+const BACKGROUND_FROM = 500;
 
 /** The regeneration itself; the caller holds the repository lock. */
 export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolean): Promise<RegenerateResult> {
@@ -148,6 +152,12 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   const existingDirs = mode === 'full' ? new Set(listPublishedProjects(paths)) : undefined;
   const dirExists = (project: string): boolean =>
     existingDirs?.has(project) ?? fs.existsSync(path.join(paths.simple, project));
+
+  const projects = mode === 'full' ? listInventoryProjects(paths) : dirty;
+  // Creating many new directories (a first publication) costs more in
+  // syscalls than reading and rendering: a worker does it meanwhile.
+  const newDirs = existingDirs === undefined ? 0 : projects.filter((p) => !existingDirs.has(p)).length;
+  const background = newDirs >= BACKGROUND_FROM ? new BackgroundPublisher(replaceProjectPages) : undefined;
 
   const problems: InventoryProblem[] = [];
   /** Projects whose inventory can't be read: their pages stay as they are. */
@@ -193,7 +203,7 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     }
     if (inventory.files.length === 0) return remove(project);
     const state = !dirExists(project) ? 'missing' : before === undefined ? 'unknown' : 'known';
-    const after = publishProject(paths, inventory, digest, state);
+    const after = publishProject(paths, inventory, digest, state, background);
     rendered += 1;
     next.upsert(after);
     upserts.push(after);
@@ -201,10 +211,16 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     if (namesChanged || before!.latestVersion !== after.latestVersion || before!.files !== after.files) factsChanged = true;
   };
 
-  const projects = mode === 'full' ? listInventoryProjects(paths) : dirty;
-  for (let i = 0; i < projects.length; i++) {
-    refresh(projects[i]!);
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+  try {
+    for (let i = 0; i < projects.length; i++) {
+      refresh(projects[i]!);
+      background?.throwIfFailed();
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+    }
+    // Before removing staging leftovers, and before the summary records the pages as published.
+    await background?.drain();
+  } finally {
+    await background?.close();
   }
   if (mode === 'full') {
     const live = new Set([...next.projects, ...unreadable]);
