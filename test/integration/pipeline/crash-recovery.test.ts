@@ -112,14 +112,16 @@ afterAll(async () => {
 });
 
 describe('a worker killed mid-build', () => {
-  it('the request still completes, every package built', () => {
+  it('the request still completes, every package published', () => {
     expect(status.state).toBe('done');
-    expect(status.rows.map((r) => [r.name, r.state])).toEqual([
-      ['farmfix-a', 'built'],
-      ['farmfix-b', 'built'],
-      ['farmfix-c', 'built'],
-      ['farmfix-cext', 'built'],
-    ]);
+    // When the killed worker also held the request job, the rerun on worker B
+    // plans again and reports what this request had already published before
+    // the kill as `cached`; which packages those are depends on the moment of
+    // the kill. Nothing may fail, and every package must end up in the
+    // repository (checked file by file below).
+    expect(status.rows.map((r) => r.name)).toEqual(['farmfix-a', 'farmfix-b', 'farmfix-c', 'farmfix-cext']);
+    for (const row of status.rows) expect(['built', 'cached'], `${row.name}: ${row.state}`).toContain(row.state);
+    expect(status.rows.some((r) => r.state === 'built')).toBe(true);
   });
 
   it('its job ran again on the other worker', () => {
