@@ -20,6 +20,7 @@
  * Goals (issue 5): warm ≥ 20× faster than the baseline; cold no slower than
  * the baseline; overhead ≤ 0.5 s median per build job.
  */
+import { followContainerEvents } from '../test/support/docker-events.js';
 import { dropRedisPrefix } from '../test/support/redis-prefix.js';
 import { execFile } from 'node:child_process';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -55,29 +56,16 @@ const median = (xs: number[]) => {
 async function recordProcessTimes(): Promise<{ perJob: Map<string, number>; stop(): void }> {
   const perJob = new Map<string, number>();
   const started = new Map<string, number>();
-  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['start', 'die'], label: ['farm.managed=true'] } })) as NodeJS.ReadableStream & {
-    destroy(): void;
-  };
-  let buffer = '';
-  stream.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) !== -1) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (line.trim() === '') continue;
-      const e = JSON.parse(line) as { id: string; status: string; timeNano: number; Actor?: { Attributes?: Record<string, string> } };
-      if (e.status === 'start') started.set(e.id, e.timeNano / 1e6);
-      else if (started.has(e.id)) {
-        // Keyed by request too: the same build id comes back in later requests.
-        const a = e.Actor?.Attributes ?? {};
-        const key = `${a['farm.request'] ?? ''}/${a['farm.job'] ?? ''}`;
-        perJob.set(key, (perJob.get(key) ?? 0) + e.timeNano / 1e6 - started.get(e.id)!);
-      }
+  const { stop } = await followContainerEvents(docker, ['start', 'die'], (e) => {
+    if (e.status === 'start') started.set(e.id, e.timeNano / 1e6);
+    else if (started.has(e.id)) {
+      // Keyed by request too: the same build id comes back in later requests.
+      const a = e.Actor?.Attributes ?? {};
+      const key = `${a['farm.request'] ?? ''}/${a['farm.job'] ?? ''}`;
+      perJob.set(key, (perJob.get(key) ?? 0) + e.timeNano / 1e6 - started.get(e.id)!);
     }
   });
-  stream.on('error', () => {});
-  return { perJob, stop: () => stream.destroy() };
+  return { perJob, stop };
 }
 
 async function baselineTarget(target: string, indexUrl: string, reqFile: string): Promise<number> {

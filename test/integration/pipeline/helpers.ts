@@ -4,6 +4,7 @@
  * random queue prefixes and cache volume names, and Docker event recording as
  * ground truth for "how many build containers ran".
  */
+import { followContainerEvents } from '../../support/docker-events.js';
 import { dropRedisPrefix } from '../../support/redis-prefix.js';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -99,24 +100,11 @@ export interface ContainerStart {
 /** Records farm container starts from Docker's event stream until `stop()`. */
 export async function recordContainerStarts(): Promise<{ starts: ContainerStart[]; stop(): void }> {
   const starts: ContainerStart[] = [];
-  const stream = (await docker.getEvents({
-    filters: { type: ['container'], event: ['start'], label: ['farm.managed=true'] },
-  })) as NodeJS.ReadableStream & { destroy(): void };
-  let buffer = '';
-  stream.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) !== -1) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (line.trim() === '') continue;
-      const event = JSON.parse(line) as { id: string; Actor?: { Attributes?: Record<string, string> } };
-      const a = event.Actor?.Attributes ?? {};
-      starts.push({ id: event.id, job: a['farm.job'] ?? '', request: a['farm.request'], worker: a['farm.worker'], target: a['farm.target'] });
-    }
+  const { stop } = await followContainerEvents(docker, ['start'], (event) => {
+    const a = event.Actor?.Attributes ?? {};
+    starts.push({ id: event.id, job: a['farm.job'] ?? '', request: a['farm.request'], worker: a['farm.worker'], target: a['farm.target'] });
   });
-  stream.on('error', () => {});
-  return { starts, stop: () => stream.destroy() };
+  return { starts, stop };
 }
 
 /** Wheel files in `<root>/<repo>/packages`, sorted. */
