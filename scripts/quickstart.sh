@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
 # farm's quick start: from a fresh checkout to a served wheel index.
 #
-#   bash scripts/quickstart.sh
+#   bash scripts/quickstart.sh           # ... then serves until Ctrl-C
+#   bash scripts/quickstart.sh --check   # ... then checks the served index and exits
 #
 # 1. sets up the host if needed (Docker, Redis, qemu/binfmt: scripts/setup-host.sh, as root);
 # 2. installs and builds farm (npm ci only when node_modules is missing; npm run build);
 # 3. builds the builder images offline (farm images bootstrap; present images are skipped);
 # 4. starts a local upstream index with the example projects (no PyPI needed);
 # 5. builds examples/requirements.txt for glibc-x86_64, glibc-armv7 and musl-x86_64;
-# 6. serves the repositories in the foreground (Ctrl-C stops it).
+# 6. serves the repositories in the foreground (Ctrl-C stops it); with --check
+#    (non-interactive: CI, scripts) it serves them in the background instead,
+#    pip-installs and imports the examples from the served index in a
+#    container of each target, stops serving and exits 0 (1 if a check failed).
 #
 # Idempotent: a second run reuses everything and reports every wheel as cached.
 # Environment: FARM_QUICKSTART_PORT (default 8080), FARM_QUICKSTART_HOST (default 127.0.0.1).
 set -euo pipefail
+
+check=0
+for arg in "$@"; do
+  case "$arg" in
+    --check) check=1 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "quickstart: unknown option $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -84,6 +97,36 @@ farm build examples/requirements.txt --targets "$targets" --index-url "$upstream
 kill "$upstream_pid" 2>/dev/null || true
 wait "$upstream_pid" 2>/dev/null || true
 trap - EXIT
+
+if [ "$check" = 1 ]; then
+  step "checking the served index on http://$host:$port/ (--check)"
+  node "$here/bin/farm.js" serve --host "$host" --port "$port" &
+  serve_pid=$!
+  trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    # bash's own /dev/tcp: a connect succeeds once farm serve listens.
+    (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null && break
+    kill -0 "$serve_pid" 2>/dev/null || { echo "quickstart: farm serve did not start" >&2; exit 1; }
+    sleep 0.2
+  done
+  # pip in a fresh container of each target (host network: the index is on
+  # $host), installing from the served index only, then importing.
+  probe='import farm_demo_fastsum as f, farm_demo_hello as h, platform; assert f.fastsum(range(10)) == 45; assert f.machine() == platform.machine(); print("ok", f.machine(), h.greet("farm"))'
+  for spec in glibc-x86_64:glibc:linux/amd64 musl-x86_64:musl:linux/amd64 glibc-armv7:glibc:linux/arm/v7; do
+    IFS=: read -r target repo platform <<<"$spec"
+    echo "pip install farm-demo-fastsum farm-demo-hello on $target:"
+    docker run --rm --network host --platform "$platform" --label farm.quickstart=check \
+      -e PIP_DISABLE_PIP_VERSION_CHECK=1 -e PIP_NO_CACHE_DIR=1 -e PYTHONPATH=/tmp/site \
+      "farm/builder-$target:bootstrap-py3.11" \
+      sh -c '"$1" -m pip install -q --target /tmp/site --index-url "$2" farm-demo-fastsum farm-demo-hello && "$1" -c "$3"' \
+      sh /opt/python/cp311-cp311/bin/python "http://$host:$port/$repo/simple/" "$probe"
+  done
+  kill "$serve_pid" 2>/dev/null || true
+  wait "$serve_pid" 2>/dev/null || true
+  trap - EXIT
+  step "quick start checked: the index serves working wheels for $targets"
+  exit 0
+fi
 
 step "serving the index on http://$host:$port/ (Ctrl-C stops it)"
 cat <<MSG

@@ -6,8 +6,10 @@
 #
 # Usage: scripts/setup-host.sh [--with-test-tools]
 #   --with-test-tools  also installs what the test suite drives: nginx and
-#                      tmux, docker-compose (validates compose.yaml) and
-#                      python3-venv (pip clients in the tests).
+#                      tmux, docker-compose (validates compose.yaml),
+#                      python3-venv (pip clients in the tests) and openssl.
+#                      `npm test` runs this itself when something is missing
+#                      (scripts/test-prerequisites.sh).
 set -euo pipefail
 
 want_test_tools=0
@@ -31,7 +33,7 @@ fi
 packages=(docker.io redis-server qemu-user-static binfmt-support debootstrap git
   python3-pip-whl python3-setuptools-whl python3-wheel-whl)
 if [ "$want_test_tools" = 1 ]; then
-  packages+=(nginx-light tmux docker-compose python3-venv)
+  packages+=(nginx-light tmux docker-compose python3-venv openssl)
 fi
 
 missing=()

@@ -6,7 +6,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,7 +42,10 @@ async function freePort(): Promise<number> {
 /**
  * A clone of this repository with the working tree's uncommitted changes laid
  * over it, so the test checks what is about to be committed. In CI the tree
- * is clean and this is a plain `git clone`.
+ * is clean and this is a plain `git clone`. Ignored files (a quick start's
+ * `farm-data/`, `node_modules/`) are not copied; what is copied keeps its
+ * kind: a symlink stays a symlink, a directory (an untracked nested checkout)
+ * is copied whole.
  */
 async function freshClone(into: string): Promise<void> {
   await run('git', ['clone', '--quiet', '--no-hardlinks', REPO_ROOT, into], { timeout: 120_000 });
@@ -51,8 +54,7 @@ async function freshClone(into: string): Promise<void> {
   const deleted = new Set(await listed(['--deleted']));
   for (const file of await listed(['--modified', '--others', '--exclude-standard'])) {
     if (deleted.has(file)) continue;
-    await mkdir(path.dirname(path.join(into, file)), { recursive: true });
-    await copyFile(path.join(REPO_ROOT, file), path.join(into, file));
+    await cp(path.join(REPO_ROOT, file), path.join(into, file), { recursive: true, verbatimSymlinks: true, force: true });
   }
   for (const file of deleted) await rm(path.join(into, file), { force: true });
 }

@@ -67,10 +67,17 @@ export async function startNginx(prefix: string, root: string): Promise<RunningN
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  let spawnError: Error | undefined;
+  child.on('error', (error) => (spawnError = error));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
+    if (spawnError !== undefined) {
+      throw new Error(
+        `cannot start nginx (${spawnError.message}); install the test tools with: sudo bash scripts/setup-host.sh --with-test-tools`,
+      );
+    }
+    if (child.exitCode !== null) throw new Error(`nginx exited with status ${child.exitCode}: ${stderr.trim() || '(no output)'}`);
     try {
       await fetch(url);
       break;
