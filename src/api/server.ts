@@ -19,6 +19,7 @@ import { TARGETS } from '../targets/catalog.js';
 import type { BuildSubmitter, StatusReader } from '../tracked/build-submitter.js';
 import { openTriggerQueue, type TriggerQueue } from '../tracked/trigger-queue.js';
 import { startTriggerWorker, type TriggerWorker, type TriggerWorkerDeps } from '../tracked/trigger-worker.js';
+import { registerAdminAuth } from './admin-auth.js';
 import { registerAdminBoard } from './admin-board.js';
 import { redisDeliveryStore } from './delivery-store.js';
 import { handlePush } from './handle-push.js';
@@ -232,7 +233,8 @@ export async function startApi(config: FarmConfig, deps: ApiDeps): Promise<Runni
 
     const adminToken = env[config.api.adminTokenEnv];
     if (adminToken !== undefined && adminToken !== '') {
-      await registerAdminBoard(app, [triggers.queue, ...otherQueues, ...buildQueues.values()], adminToken);
+      await registerAdminAuth(app, adminToken);
+      await registerAdminBoard(app, [triggers.queue, ...otherQueues, ...buildQueues.values()]);
     } else {
       logger.warn({ env: config.api.adminTokenEnv }, 'no admin token set: /admin/queues is disabled');
     }

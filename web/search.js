@@ -1,0 +1,1 @@
+// Filled by the repository browser commit.
