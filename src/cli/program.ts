@@ -14,6 +14,7 @@ import { registerRecipes } from './commands/recipes.js';
 import { registerRepositoryCommands } from './commands/repository.js';
 import { registerRequestCommands } from './commands/requests.js';
 import { registerServe } from './commands/serve.js';
+import { registerShow } from './commands/show.js';
 import { registerTriggers } from './commands/triggers.js';
 import { registerWorker } from './commands/worker.js';
 import type { CliContext } from './context.js';
@@ -75,6 +76,7 @@ export function buildProgram(ctx: CliContext, result: { code: ExitCode }): Comma
   registerLogs(program, ctx, run);
   registerWorker(program, ctx, run);
   registerRepositoryCommands(program, ctx, run);
+  registerShow(program, ctx, run);
   registerServe(program, ctx, run);
   registerImages(program, ctx, run);
   registerRecipes(program, ctx, run);

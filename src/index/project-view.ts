@@ -3,6 +3,7 @@
  * from. Structurally a subset of the repository's inventory records, so the
  * renderers stay pure and don't depend on how the inventory is stored.
  */
+import type { BuildProvenance } from '../repository/inventory-schema.js';
 
 /** One published wheel. */
 export interface IndexFile {
@@ -20,6 +21,8 @@ export interface IndexFile {
   readonly metadataSha256: string;
   readonly yanked: boolean;
   readonly yankedReason: string;
+  /** How farm built the wheel; absent for mirrored, added and adopted wheels. */
+  readonly build?: BuildProvenance;
 }
 
 /** A project as the inventory stores it: files sorted by version, oldest first. */

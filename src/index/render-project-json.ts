@@ -21,6 +21,7 @@ export function renderProjectJson(view: ProjectView, packagesUrl: string = PACKA
     if (file.yanked) entry.yanked = file.yankedReason === '' ? true : file.yankedReason;
     entry.size = file.size;
     entry['upload-time'] = file.uploadTime;
+    if (file.build !== undefined) entry['_farm'] = file.build;
     files.push(entry);
   }
   return `${JSON.stringify({ meta: { 'api-version': API_VERSION }, name: view.project, versions: view.versions, files })}\n`;

@@ -40,9 +40,20 @@ export function rendererFingerprint(): string {
       sample({ requiresPython: '>=3.8,<"4"', requiresDist: ['a>=1', 'b; extra == "x"'], summary: 'S & <s>' }),
       sample({ filename: 'Sample_Pkg-1.1+local-cp311-cp311-linux_x86_64.whl', version: '1.1+local', yanked: true }),
       sample({ filename: 'Sample_Pkg-2.0-py3-none-any.whl', version: '2.0', yanked: true, yankedReason: 'bad "build"' }),
+      sample({
+        filename: 'Sample_Pkg-2.1-cp311-cp311-linux_armv7l.whl',
+        version: '2.1',
+        build: {
+          recipeHash: `sha256:${'2'.repeat(64)}`,
+          network: 'none',
+          repair: 'vendored',
+          vendoredLibraries: [{ soname: 'libx.so.1', path: 'sample_pkg.libs/libx-00000000.so.1', sha256: '3'.repeat(64), package: 'libx1' }],
+          runtimePackages: [{ manager: 'apt', packages: ['liby1'] }],
+        },
+      }),
     ],
   });
-  const entries = [{ project: 'sample-pkg', name: 'Sample<Pkg>', latestVersion: '1.0', files: 3 }];
+  const entries = [{ project: 'sample-pkg', name: 'Sample<Pkg>', latestVersion: '1.0', files: 4 }];
   const hash = createHash('sha1');
   for (const page of [
     renderProjectHtml(view),

@@ -203,7 +203,8 @@ function refreshProvenance(
   build: BuildProvenance | undefined,
 ): void {
   if (build === undefined || inventory === undefined) return;
-  if (record.build?.recipeHash === build.recipeHash && record.build.image === build.image) return;
+  // Both validated by the same schema: equal provenance serialises identically.
+  if (record.build !== undefined && JSON.stringify(record.build) === JSON.stringify(build)) return;
   writeProjectInventory(paths, {
     ...inventory,
     files: inventory.files.map((f) => (f.filename === record.filename ? { ...f, build: { ...build } } : f)),

@@ -61,4 +61,32 @@ describe('renderProjectHtml', () => {
     );
     expect(html).toContain('href="https://files.example/glibc/foo-1-py3-none-any.whl#sha256=');
   });
+
+  it('shows the runtime system packages a wheel needs and the libraries vendored into it, escaped', () => {
+    const html = renderProjectHtml(
+      projectView(
+        indexProject('foo', 'foo', [
+          indexFile({
+            filename: 'foo-1-cp311-cp311-linux_x86_64.whl',
+            version: '1',
+            build: {
+              recipeHash: `sha256:${'c'.repeat(64)}`,
+              runtimePackages: [{ manager: 'apt', packages: ['libfoo1', 'libbar<2>'] }],
+              vendoredLibraries: [{ soname: 'libjpeg.so.62', path: 'foo.libs/libjpeg-00000000.so.62', sha256: A, package: 'libjpeg62-turbo' }],
+            },
+          }),
+          indexFile({ filename: 'foo-1-py3-none-any.whl', version: '1' }),
+        ]),
+      ),
+    );
+    expect(html).toContain('<h2>System libraries</h2>');
+    expect(html).toContain('<p>foo-1-cp311-cp311-linux_x86_64.whl needs system packages: <code>apt install libfoo1 libbar&lt;2&gt;</code></p>');
+    expect(html).toContain('<p>foo-1-cp311-cp311-linux_x86_64.whl includes libjpeg.so.62 (libjpeg62-turbo)</p>');
+    expect(html).not.toContain('foo-1-py3-none-any.whl needs');
+  });
+
+  it('has no system-library section when no wheel needs one', () => {
+    const html = renderProjectHtml(projectView(indexProject('foo', 'foo', [indexFile({ filename: 'foo-1-py3-none-any.whl', version: '1' })])));
+    expect(html).not.toContain('System libraries');
+  });
 });

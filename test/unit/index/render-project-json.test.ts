@@ -64,4 +64,22 @@ describe('renderProjectJson (PEP 691 + PEP 700)', () => {
     expect(Object.keys(file)).not.toContain('dist-info-metadata');
     expect(Object.keys(file)).not.toContain('data-dist-info-metadata');
   });
+
+  it('carries farm’s provenance under the private `_farm` key (PEP 691), only for wheels farm built', () => {
+    const build = {
+      recipeHash: `sha256:${'c'.repeat(64)}`,
+      image: 'farm/builder-glibc-x86_64:bootstrap-py3.11@sha256:' + 'd'.repeat(64),
+      sdist: { filename: 'foo_bar-1.0.tar.gz', sha256: 'e'.repeat(64) },
+      buildDependencies: [{ name: 'helper', version: '2.0', filename: 'helper-2.0-cp311-cp311-linux_x86_64.whl', sha256: 'f'.repeat(64) }],
+      network: 'none' as const,
+      repair: 'vendored' as const,
+      vendoredLibraries: [{ soname: 'libjpeg.so.62', path: 'foo_bar.libs/libjpeg-0a1b2c3d.so.62', sha256: '1'.repeat(64) }],
+    };
+    const doc = render([
+      { filename: 'Foo_Bar-1.0-cp311-cp311-linux_x86_64.whl', version: '1.0', build },
+      { filename: 'Foo_Bar-1.0-py3-none-any.whl', version: '1.0' },
+    ]);
+    expect(doc.files[0]!['_farm']).toEqual(build);
+    expect(Object.keys(doc.files[1]!)).not.toContain('_farm');
+  });
 });
