@@ -77,7 +77,7 @@ describe('usage errors exit 2 with a pip-style message', () => {
 
 describe('help', () => {
   it.each([
-    ['build'], ['status'], ['logs'], ['cancel'], ['retry'], ['worker'], ['doctor'], ['index'], ['add'], ['yank'], ['unyank'],
+    ['build'], ['status'], ['logs'], ['cancel'], ['retry'], ['worker'], ['doctor'], ['index'], ['add'], ['yank'], ['unyank'], ['show'],
     ['serve'], ['images'], ['images list'], ['images bootstrap'], ['images pull'], ['recipes'], ['recipes check'],
     ['recipes show'], ['api'], ['schedule'], ['schedule list'], ['schedule run'], ['schedule pause'], ['schedule resume'],
   ])('farm %s --help shows examples and exits 0', async (command) => {
@@ -90,7 +90,7 @@ describe('help', () => {
   it('every command is covered by the help test above', async () => {
     const { stdout } = await run('--help');
     const commands = [...stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
-    expect(commands).toEqual(['build', 'status', 'cancel', 'retry', 'logs', 'worker', 'index', 'add', 'yank', 'unyank', 'serve', 'images', 'recipes', 'doctor', 'api', 'schedule', 'help']);
+    expect(commands).toEqual(['build', 'status', 'cancel', 'retry', 'logs', 'worker', 'index', 'add', 'yank', 'unyank', 'show', 'serve', 'images', 'recipes', 'doctor', 'api', 'schedule', 'help']);
   });
 
   it('farm with no command prints the help and exits 2', async () => {
