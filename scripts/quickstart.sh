@@ -116,7 +116,7 @@ if [ "$check" = 1 ]; then
     IFS=: read -r target repo platform <<<"$spec"
     echo "pip install farm-demo-fastsum farm-demo-hello on $target:"
     docker run --rm --network host --platform "$platform" --label farm.quickstart=check \
-      -e PIP_DISABLE_PIP_VERSION_CHECK=1 -e PIP_NO_CACHE_DIR=1 -e PYTHONPATH=/tmp/site \
+      -e PIP_DISABLE_PIP_VERSION_CHECK=1 -e PIP_NO_CACHE_DIR=1 -e PIP_ROOT_USER_ACTION=ignore -e PYTHONPATH=/tmp/site \
       "farm/builder-$target:bootstrap-py3.11" \
       sh -c '"$1" -m pip install -q --target /tmp/site --index-url "$2" farm-demo-fastsum farm-demo-hello && "$1" -c "$3"' \
       sh /opt/python/cp311-cp311/bin/python "http://$host:$port/$repo/simple/" "$probe"
