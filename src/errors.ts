@@ -171,6 +171,28 @@ export class WheelRejectedError extends FarmError {
   }
 }
 
+/**
+ * A wheel's name is taken in the repository by different bytes. Published
+ * wheels are immutable, so the new file is refused (HTTP 409 in the upload
+ * API); nothing was written.
+ */
+export class WheelConflictError extends WheelRejectedError {
+  constructor(
+    file: string,
+    readonly repository: string,
+    readonly existingSha256: string,
+    readonly newSha256: string,
+    options: FarmErrorOptions = {},
+  ) {
+    super(
+      file,
+      `a different file with this name is already in repository '${repository}' ` +
+        `(sha256 ${existingSha256}, new ${newSha256}); wheels are immutable`,
+      options,
+    );
+  }
+}
+
 /** Something named does not exist: a request id, a project, an image. */
 export class NotFoundError extends FarmError {
   readonly code = 'E_NOT_FOUND';

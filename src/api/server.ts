@@ -22,6 +22,7 @@ import { startTriggerWorker, type TriggerWorker, type TriggerWorkerDeps } from '
 import { registerAdminAuth } from './admin-auth.js';
 import { registerAdminBoard } from './admin-board.js';
 import { redisDeliveryStore } from './delivery-store.js';
+import { registerRepositoryApi } from './repository-api.js';
 import { handlePush } from './handle-push.js';
 import { createApiLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -217,6 +218,8 @@ export async function startApi(config: FarmConfig, deps: ApiDeps): Promise<Runni
         );
       }
     });
+
+    await registerRepositoryApi(app, config);
 
     app.get('/requests/:id', async (request) => {
       const { id } = validate(z.strictObject({ id: RequestId }), request.params, 'request path');

@@ -15,6 +15,7 @@ import { registerRepositoryCommands } from './commands/repository.js';
 import { registerRequestCommands } from './commands/requests.js';
 import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
+import { registerTokens } from './commands/tokens.js';
 import { registerTriggers } from './commands/triggers.js';
 import { registerWorker } from './commands/worker.js';
 import type { CliContext } from './context.js';
@@ -82,6 +83,7 @@ export function buildProgram(ctx: CliContext, result: { code: ExitCode }): Comma
   registerRecipes(program, ctx, run);
   registerDoctor(program, ctx, run);
   registerTriggers(program, ctx, run);
+  registerTokens(program, ctx, run);
   addConfigOption(program);
   return program;
 }

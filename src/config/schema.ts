@@ -145,6 +145,17 @@ export const ApiConfig = z.strictObject({
     .prefault({}),
   /** How long a delivery id is remembered, so redeliveries return the same request. */
   deliveryTtlSeconds: z.int().min(60).default(7 * 24 * 3600),
+  /**
+   * Largest wheel the upload API (`POST /<repo>/upload/`) accepts; larger
+   * ones get 413 and nothing is written.
+   */
+  uploadLimitBytes: z.int().min(1024).default(1024 * 1024 * 1024),
+  /**
+   * Public base URL of the served repositories (`farm serve` or nginx), e.g.
+   * `https://farm.example/` when `/<repo>/simple/` is served there. Remote
+   * workers read published wheels from it; unset, they use the API's own URL.
+   */
+  indexUrl: z.url().optional(),
   /** Trust `X-Forwarded-For` (set when nginx or another proxy sits in front). */
   trustProxy: z.boolean().default(false),
   /** Environment variable with the bearer token of `/admin/queues`; unset or empty disables the dashboard. */

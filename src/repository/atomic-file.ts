@@ -19,6 +19,8 @@ export interface AtomicWriteOptions {
   readonly durable?: boolean;
   /** Create missing parent directories (default true). */
   readonly mkdir?: boolean;
+  /** Permissions of the new file (default 0o644); 0o600 for private state such as hashed tokens. */
+  readonly mode?: number;
 }
 
 /**
@@ -35,11 +37,11 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
   const tmp = tempNameFor(file);
   let fd: number;
   try {
-    fd = fs.openSync(tmp, 'wx', 0o644);
+    fd = fs.openSync(tmp, 'wx', options.mode ?? 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || options.mkdir === false) throw error;
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fd = fs.openSync(tmp, 'wx', 0o644);
+    fd = fs.openSync(tmp, 'wx', options.mode ?? 0o644);
   }
   try {
     try {

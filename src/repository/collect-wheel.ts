@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq, valid } from '@renovatebot/pep440';
-import { MissingFileError, WheelRejectedError } from '../errors.js';
+import { MissingFileError, WheelConflictError, WheelRejectedError } from '../errors.js';
 import { normalizeName } from '../wheels/normalize-name.js';
 import { fsyncDirSync, tempNameFor, writeFileAtomicSync } from './atomic-file.js';
 import { checkWheelName } from './check-wheel-name.js';
@@ -102,12 +102,9 @@ export async function collectWheelLocked(
     const inventory = readProjectInventory(paths, wheel.name);
     const record = inventory?.files.find((f) => f.filename === filename);
     const conflict = (existingSha: string): never => {
-      throw new WheelRejectedError(
-        filename,
-        `a different file with this name is already in repository '${paths.name}' ` +
-          `(sha256 ${existingSha}, new ${digest.sha256}); wheels are immutable`,
-        { hint: 'pass --replace to overwrite it deliberately' },
-      );
+      throw new WheelConflictError(filename, paths.name, existingSha, digest.sha256, {
+        hint: 'pass --replace to overwrite it deliberately',
+      });
     };
     let replacing = false;
     // The same bytes, recorded, with their .metadata: nothing to do. (Without

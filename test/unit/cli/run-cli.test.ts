@@ -80,6 +80,7 @@ describe('help', () => {
     ['build'], ['status'], ['logs'], ['cancel'], ['retry'], ['worker'], ['doctor'], ['index'], ['add'], ['yank'], ['unyank'], ['show'],
     ['serve'], ['images'], ['images list'], ['images bootstrap'], ['images pull'], ['recipes'], ['recipes check'],
     ['recipes show'], ['api'], ['schedule'], ['schedule list'], ['schedule run'], ['schedule pause'], ['schedule resume'],
+    ['tokens'], ['tokens create'], ['tokens list'], ['tokens revoke'],
   ])('farm %s --help shows examples and exits 0', async (command) => {
     const { code, stdout } = await run(...command.split(' '), '--help');
     expect(code).toBe(0);
@@ -90,7 +91,7 @@ describe('help', () => {
   it('every command is covered by the help test above', async () => {
     const { stdout } = await run('--help');
     const commands = [...stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
-    expect(commands).toEqual(['build', 'status', 'cancel', 'retry', 'logs', 'worker', 'index', 'add', 'yank', 'unyank', 'show', 'serve', 'images', 'recipes', 'doctor', 'api', 'schedule', 'help']);
+    expect(commands).toEqual(['build', 'status', 'cancel', 'retry', 'logs', 'worker', 'index', 'add', 'yank', 'unyank', 'show', 'serve', 'images', 'recipes', 'doctor', 'api', 'schedule', 'tokens', 'help']);
   });
 
   it('farm with no command prints the help and exits 2', async () => {
