@@ -26,9 +26,11 @@ export const UploadForm = z.looseObject({
   sha256_digest: Sha256,
   /** The target a farm worker built the wheel for: scoped by its token. */
   farm_target: One.min(1).optional(),
-  /** The recipe hash and image of a farm build: recorded as its provenance (the build cache key). */
-  farm_recipe_hash: One.min(1).optional(),
-  farm_image: One.min(1).optional(),
+  /**
+   * A farm build's provenance as JSON (`BuildProvenance`: recipe hash, image,
+   * sdist, ...): recorded with the wheel; its recipe hash is the build cache key.
+   */
+  farm_provenance: One.min(1).optional(),
 });
 export type UploadForm = z.infer<typeof UploadForm>;
 
@@ -41,6 +43,5 @@ export const SINGLE_FIELDS: readonly string[] = [
   'filetype',
   'sha256_digest',
   'farm_target',
-  'farm_recipe_hash',
-  'farm_image',
+  'farm_provenance',
 ];

@@ -9,9 +9,9 @@
  * sha256 against the bytes received (400), the form and the name/version
  * fields against the filename (400). Only then the collector, which checks
  * the wheel itself, publishes atomically and refuses different bytes under a
- * published name (409). A plain upload regenerates the index at once; a
- * worker's delivery leaves that to its request, which regenerates once at
- * its end, as it does for wheels collected on the main host.
+ * published name (409), and the index is regenerated (incrementally): remote
+ * workers learn what is published from the served index, so it must be
+ * current when the upload is answered.
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import type { FarmConfig } from '../../config/schema.js';
 import { ConfigError, WheelConflictError, WheelRejectedError } from '../../errors.js';
 import { regenerateIndex } from '../../index/regenerate-index.js';
 import { collectWheel } from '../../repository/add-wheels.js';
+import { BuildProvenance } from '../../repository/inventory-schema.js';
 import { checkWheelName } from '../../repository/check-wheel-name.js';
 import type { TokenRecord } from '../../tokens/token-record.js';
 import type { ScopeCatalog } from '../../tokens/token-scope.js';
@@ -128,7 +129,8 @@ export async function registerUploadRoute(app: FastifyInstance, deps: UploadRout
         filename: file.filename,
         ...(build === undefined ? {} : { build }),
       });
-      if (build === undefined) await regenerateIndex({ root: config.root, repository });
+      // At once, for workers too: their dedupe reads the served index, which must not lag behind.
+      await regenerateIndex({ root: config.root, repository });
       const result: UploadResult = {
         repository,
         filename: collected.filename,
@@ -155,15 +157,22 @@ export async function registerUploadRoute(app: FastifyInstance, deps: UploadRout
   });
 }
 
-/** Build provenance is the build cache's key: only a worker token may claim it. */
-function provenance(token: TokenRecord, form: UploadForm): { recipeHash: string; image?: string } | undefined {
-  if (form.farm_recipe_hash === undefined) {
-    if (form.farm_image !== undefined) throw new Refused(400, 'bad request', 'farm_image needs farm_recipe_hash');
-    return undefined;
-  }
+/** Build provenance is the build cache's key: only a worker token may claim it, for the target it delivers. */
+function provenance(token: TokenRecord, form: UploadForm): BuildProvenance | undefined {
+  if (form.farm_provenance === undefined) return undefined;
   if (token.kind !== 'worker') throw new AccessDenied(403, `token '${token.name}': only worker tokens may record build provenance`);
   if (form.farm_target === undefined) throw new Refused(400, 'bad request', 'a build delivery must name its farm_target');
-  return { recipeHash: form.farm_recipe_hash, ...(form.farm_image === undefined ? {} : { image: form.farm_image }) };
+  let data: unknown;
+  try {
+    data = JSON.parse(form.farm_provenance);
+  } catch {
+    throw new Refused(400, 'bad request', 'farm_provenance is not JSON');
+  }
+  const build = validate(BuildProvenance, data, 'farm_provenance');
+  if (build.target !== undefined && build.target !== form.farm_target) {
+    throw new Refused(400, 'bad request', `farm_provenance names target ${build.target}, farm_target ${form.farm_target}`);
+  }
+  return build;
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {

@@ -1,14 +1,12 @@
 /**
- * The API a remote `farm worker` uses besides the upload route, all behind
- * a worker token:
+ * The API a remote `farm worker` uses besides the upload route and the
+ * served index (where it reads what is published, with each wheel's build
+ * provenance under `_farm`), all behind a worker token:
  *
  * - `GET /api/v1/worker/hello?targets=a,b`: checks the token may serve those
  *   targets and tells the worker where the repositories are served. Workers
  *   call it at start (a wrong or revoked token fails there, clearly) and
  *   then periodically: a 401 makes a worker stop taking jobs.
- * - `GET /api/v1/repositories/<repo>/wheels?project=a&project=b`: the
- *   recorded wheels of those projects with their sha256 and build recipe
- *   hash, which a build needs to skip work already published.
  * - `POST /api/v1/worker/logs/<request>/<name>/<target>-py<X.Y>.log`: a
  *   piece of a build log at byte offset `X-Farm-Log-Offset`, appended to the
  *   log `farm logs` reads on this host.
@@ -19,11 +17,8 @@ import { stateDir } from '../../config/load-config.js';
 import type { FarmConfig } from '../../config/schema.js';
 import { ConfigError } from '../../errors.js';
 import { buildLogPath, resolveLogPath } from '../../pipeline/log-paths.js';
-import { readProjectInventory } from '../../repository/inventory-store.js';
-import { repositoryPaths } from '../../repository/repository-paths.js';
 import type { ScopeCatalog } from '../../tokens/token-scope.js';
 import { validate } from '../../validation/validate.js';
-import { normalizeName } from '../../wheels/normalize-name.js';
 import { header } from '../forges.js';
 import { AccessDenied, sendError, type TokenGuard } from '../auth/token-guard.js';
 import { appendLogPiece } from './log-append.js';
@@ -42,18 +37,6 @@ export const WorkerHello = z.strictObject({
 });
 export type WorkerHello = z.infer<typeof WorkerHello>;
 
-/** One recorded wheel, as `wheels` lists it. */
-export const WheelListing = z.strictObject({
-  wheels: z.array(
-    z.strictObject({
-      filename: z.string(),
-      sha256: z.string(),
-      recipeHash: z.string().optional(),
-    }),
-  ),
-});
-export type WheelListing = z.infer<typeof WheelListing>;
-
 export interface WorkerRouteDeps {
   readonly config: FarmConfig;
   readonly guard: TokenGuard;
@@ -63,7 +46,6 @@ export interface WorkerRouteDeps {
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'expected a plain name');
 const LogParams = z.strictObject({ request: Name, name: z.union([Name, z.literal('_resolve')]), file: z.string().regex(/^[a-z0-9_]+-[a-z0-9_]+-py\d+\.\d+\.log$/, 'expected <target>-py<X.Y>.log') });
 const TargetsQuery = z.looseObject({ targets: z.string().optional() });
-const ProjectsQuery = z.looseObject({ project: z.union([z.string(), z.array(z.string())]).optional() });
 const Offset = z.string().regex(/^\d{1,15}$/, 'expected a byte offset').transform(Number);
 
 /** Largest log piece per request; workers send smaller ones. */
@@ -97,25 +79,6 @@ export async function registerWorkerRoutes(app: FastifyInstance, deps: WorkerRou
         indexUrl: config.api.indexUrl ?? null,
       };
       return hello;
-    } catch (error) {
-      return fail(request, reply, error);
-    }
-  });
-
-  app.get(`${WORKER_API}/repositories/:repo/wheels`, async (request, reply) => {
-    try {
-      const { repo } = validate(z.strictObject({ repo: Name }), request.params, 'wheels URL');
-      await guard.check(request, { kind: 'repository', repository: repo });
-      const query = validate(ProjectsQuery, request.query, 'wheels query');
-      const projects = query.project === undefined ? [] : Array.isArray(query.project) ? query.project : [query.project];
-      const paths = repositoryPaths(config.root, repo);
-      const wheels: WheelListing['wheels'] = [];
-      for (const project of new Set(projects.map(normalizeName))) {
-        for (const f of readProjectInventory(paths, project)?.files ?? []) {
-          wheels.push({ filename: f.filename, sha256: f.sha256, ...(f.build === undefined ? {} : { recipeHash: f.build.recipeHash }) });
-        }
-      }
-      return { wheels } satisfies WheelListing;
     } catch (error) {
       return fail(request, reply, error);
     }

@@ -200,26 +200,30 @@ describe('the upload API refuses, writing nothing', () => {
   it("a wheel for a target outside a worker token's targets: 403", async () => {
     const file = writeWheel(path.join(tmp, 'scope'), { name: 'farm_native', version: '1.0', tag: 'cp311-cp311-linux_x86_64' });
     const before = snapshot(root);
-    const response = await rawUpload(armToken, file, { ...formFor(file, sha256Of(file)), farm_target: 'glibc-armv7', farm_recipe_hash: RECIPE });
+    const response = await rawUpload(armToken, file, { ...formFor(file, sha256Of(file)), farm_target: 'glibc-armv7', farm_provenance: JSON.stringify({ recipeHash: RECIPE }) });
     expect(response.status).toBe(403);
     expect(response.body).toMatch(/linux_x86_64.*none of its targets glibc-armv7/);
-    const asOtherTarget = await rawUpload(armToken, file, { ...formFor(file, sha256Of(file)), farm_target: 'glibc-x86_64', farm_recipe_hash: RECIPE });
+    const asOtherTarget = await rawUpload(armToken, file, { ...formFor(file, sha256Of(file)), farm_target: 'glibc-x86_64', farm_provenance: JSON.stringify({ recipeHash: RECIPE }) });
     expect(asOtherTarget.status).toBe(403);
     expect(snapshot(root)).toEqual(before);
   });
 
-  it('an armv7 wheel with a worker token for glibc-armv7 is collected, with its provenance', async () => {
+  it('an armv7 wheel with a worker token for glibc-armv7 is collected and indexed, with its provenance', async () => {
     const file = writeWheel(path.join(tmp, 'arm'), { name: 'farm_arm', version: '1.0', tag: 'cp311-cp311-linux_armv7l' });
-    const response = await rawUpload(armToken, file, { ...formFor(file, sha256Of(file)), farm_target: 'glibc-armv7', farm_recipe_hash: RECIPE, farm_image: 'img' });
+    const response = await rawUpload(armToken, file, { ...formFor(file, sha256Of(file)), farm_target: 'glibc-armv7', farm_provenance: JSON.stringify({ recipeHash: RECIPE, image: 'img', target: 'glibc-armv7' }) });
     expect(response.status, response.body).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ status: 'added', repository: 'glibc', filename: 'farm_arm-1.0-cp311-cp311-linux_armv7l.whl' });
     const inventory = JSON.parse(fs.readFileSync(path.join(root, 'glibc', '.farm', 'inventory', 'farm-arm.json'), 'utf8')) as { files: { build?: unknown }[] };
-    expect(inventory.files[0]!.build).toEqual({ recipeHash: RECIPE, image: 'img' });
+    expect(inventory.files[0]!.build).toEqual({ recipeHash: RECIPE, image: 'img', target: 'glibc-armv7' });
+    // Indexed at once, provenance included: remote workers read it there.
+    const page = await fetch(`${serve.url}glibc/simple/farm-arm/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
+    const json = (await page.json()) as { files: { filename: string; _farm?: { recipeHash: string } }[] };
+    expect(json.files.map((f) => [f.filename, f._farm?.recipeHash])).toEqual([['farm_arm-1.0-cp311-cp311-linux_armv7l.whl', RECIPE]]);
   });
 
   it('build provenance from an upload token: 403', async () => {
     const file = writeWheel(path.join(tmp, 'fake'), { name: 'farm_fake', version: '1.0' });
-    const response = await rawUpload(ciToken, file, { ...formFor(file, sha256Of(file)), farm_recipe_hash: RECIPE, farm_target: 'glibc-x86_64' });
+    const response = await rawUpload(ciToken, file, { ...formFor(file, sha256Of(file)), farm_provenance: JSON.stringify({ recipeHash: RECIPE }), farm_target: 'glibc-x86_64' });
     expect(response.status).toBe(403);
     expect(fs.existsSync(path.join(root, 'glibc', 'packages', path.basename(file)))).toBe(false);
   });
