@@ -7,7 +7,8 @@
 # Usage: scripts/setup-host.sh [--with-test-tools]
 #   --with-test-tools  also installs what the test suite drives: nginx and
 #                      tmux, docker-compose (validates compose.yaml),
-#                      python3-venv (pip clients in the tests) and openssl.
+#                      python3-venv (pip clients in the tests), openssl
+#                      (TLS certificates for Redis) and twine (uploads).
 #                      `npm test` runs this itself when something is missing
 #                      (scripts/test-prerequisites.sh).
 set -euo pipefail
@@ -16,7 +17,7 @@ want_test_tools=0
 for arg in "$@"; do
   case "$arg" in
     --with-test-tools) want_test_tools=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "setup-host: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -33,7 +34,7 @@ fi
 packages=(docker.io redis-server qemu-user-static binfmt-support debootstrap git
   python3-pip-whl python3-setuptools-whl python3-wheel-whl)
 if [ "$want_test_tools" = 1 ]; then
-  packages+=(nginx-light tmux docker-compose python3-venv openssl)
+  packages+=(nginx-light tmux docker-compose python3-venv openssl twine)
 fi
 
 missing=()
