@@ -51,7 +51,7 @@ export async function withEngine<T>(
   const config = await ctx.config();
   // Loaded on use: BullMQ and friends are not needed for --help or usage errors.
   const { openEngine, withEmbeddedRedis } = await import('../pipeline/engine.js');
-  const { embeddedSocketPath } = await import('../pipeline/embedded-redis.js');
+  const { embeddedSocketPath } = await import('../redis/embedded-redis.js');
   const prefix = prefixOption(ctx);
   const session = async (redisUrl: string | undefined, workers: boolean, mode: 'distributed' | 'embedded') => {
     const engine = await openEngine(config, { ...prefix, ...(redisUrl === undefined ? {} : { redisUrl }), workers });

@@ -19,7 +19,7 @@ import { JOB_NAMES } from './job-processors.js';
 import type { ResolveJobData } from './job-data.js';
 import { DEFAULT_PREFIX, FarmKeys, REQUEST_QUEUE, requestJobId, targetQueue } from './keys.js';
 import { JOB_OPTIONS, QueueSet } from './queues.js';
-import { redisOptions } from './redis-connection.js';
+import { redisOptions } from '../redis/redis-connection.js';
 import { prepareRequest } from './request-input.js';
 import { RequestStore } from './request-store.js';
 import {

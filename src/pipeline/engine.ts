@@ -14,7 +14,7 @@ import type {
 } from './request-types.js';
 import { createEngine } from './engine-impl.js';
 import { startWorkerPool } from './worker-pool.js';
-import { embeddedRedis } from './embedded-redis.js';
+import { embeddedRedis } from '../redis/embedded-redis.js';
 
 /** How to reach Redis and name farm's keys. */
 export interface ConnectionOptions {

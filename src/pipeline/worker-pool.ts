@@ -27,7 +27,7 @@ import { slotPriority } from './slot-priority.js';
 import { withLocalWorkers } from './local-workers.js';
 import { DEFAULT_PREFIX, FarmKeys, MIRROR_QUEUE, REQUEST_QUEUE, targetQueue } from './keys.js';
 import { QueueSet } from './queues.js';
-import { redisOptions } from './redis-connection.js';
+import { redisOptions } from '../redis/redis-connection.js';
 import { repositoryAdapter } from './repository-adapter.js';
 import { requestProcessor } from './request-processor.js';
 import { ResolveCache } from './resolve-cache.js';

@@ -9,8 +9,8 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { Forge, type FarmConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import { redisOptions } from '../pipeline/redis-connection.js';
-import { bullConnection } from './bull-connection.js';
+import { redisOptions } from '../redis/redis-connection.js';
+import { bullConnection } from '../redis/bull-connection.js';
 import type { ConnectionOptions } from '../pipeline/engine.js';
 import { TriggerRecords } from './trigger-records.js';
 

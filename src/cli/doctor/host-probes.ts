@@ -15,7 +15,7 @@ import { BINFMT_DIR, readBinfmtStatus } from '../../docker/binfmt.js';
 import { dockerClientFor } from '../../docker/docker-hosts.js';
 import { nativePlatform, QEMU_HANDLER } from '../../docker/host-placement.js';
 import { presentImages, selectImage, type PresentImage } from '../../images/index.js';
-import { redisOptions } from '../../pipeline/redis-connection.js';
+import { redisOptions } from '../../redis/redis-connection.js';
 import type { DockerPlatform } from '../../targets/catalog.js';
 import type { BinfmtProbe, DoctorProbes } from './checks.js';
 

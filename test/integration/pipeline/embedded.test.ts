@@ -10,7 +10,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedSocketPath } from '../../../src/pipeline/embedded-redis.js';
+import { embeddedSocketPath } from '../../../src/redis/embedded-redis.js';
 import { docker, eventually, randomId, removeVolumes, startUpstream, wheelsIn, type TestUpstream } from './helpers.js';
 
 const volumePrefix = `farm-pipeline-it-${randomId()}-`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { redisOptions } from '../../../src/pipeline/redis-connection.js';
+import { redisOptions } from '../../../src/redis/redis-connection.js';
 
 describe('redisOptions', () => {
   it.each([

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'bullmq';
-import { redisOptions } from '../pipeline/redis-connection.js';
+import { redisOptions } from './redis-connection.js';
 
 /**
  * BullMQ connection options for a farm Redis URL (`redis://`, `rediss://`,
