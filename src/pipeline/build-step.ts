@@ -20,7 +20,7 @@ import { selectBestWheel } from '../wheels/compatibility.js';
 import { isWheelFilename, parseWheelFilename } from '../wheels/wheel-filename.js';
 import { sameVersion } from './build-plan.js';
 import { BUILD_DRIVER, SMOKE_DRIVER, type BuildDriverConfig, type SmokeDriverConfig } from './container-scripts.js';
-import { imageFacts } from './image-facts.js';
+import { imageFacts } from '../images/image-facts.js';
 import type { BuildJobData } from './job-data.js';
 import { buildLogPath } from './log-paths.js';
 import type { RepositoryPort } from './repository-port.js';

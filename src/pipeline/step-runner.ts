@@ -10,7 +10,7 @@ import { ensureCacheVolume } from '../docker/cache-volume.js';
 import { placeTarget, type DockerHost } from '../docker/docker-hosts.js';
 import { runContainer, type RunResult } from '../docker/run-container.js';
 import { getTarget } from '../targets/parse-targets.js';
-import type { BuilderImage, BuilderImages } from './builder-images.js';
+import type { BuilderImage, BuilderImages } from '../images/builder-images.js';
 import { workerLogPath } from './log-paths.js';
 
 /** Who runs steps: the worker's hosts and identity. */

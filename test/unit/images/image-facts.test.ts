@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageFacts } from '../../../src/pipeline/image-facts.js';
+import { imageFacts } from '../../../src/images/image-facts.js';
 
 describe('imageFacts', () => {
   it.each([

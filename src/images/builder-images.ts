@@ -8,8 +8,8 @@ import type Dockerode from 'dockerode';
 import type { FarmConfig } from '../config/schema.js';
 import { targetSettings } from '../config/target-settings.js';
 import { HostError, TransientError } from '../errors.js';
-import { followStream, inspectImage, streamError } from '../images/docker-port.js';
-import { selectImage, type PresentImage } from '../images/select-image.js';
+import { followStream, inspectImage, streamError } from './docker-port.js';
+import { selectImage, type PresentImage } from './select-image.js';
 import { getTarget } from '../targets/parse-targets.js';
 
 /** A builder image ready to run. */

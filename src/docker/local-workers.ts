@@ -7,7 +7,7 @@
  * host whose process is gone is dead for sure.
  */
 import { hostname } from 'node:os';
-import type { WorkerRegistry } from '../docker/worker-registry.js';
+import type { WorkerRegistry } from './worker-registry.js';
 
 /** The process id in a worker id of this host, if it is one. */
 export function localWorkerPid(workerId: string, host: string = hostname()): number | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerRegistry } from '../../../src/docker/worker-registry.js';
-import { localWorkerPid, withLocalWorkers } from '../../../src/pipeline/local-workers.js';
+import { localWorkerPid, withLocalWorkers } from '../../../src/docker/local-workers.js';
 
 const empty: WorkerRegistry = { isKnown: async () => false, isAlive: async () => false };
 const remoteAlive: WorkerRegistry = { isKnown: async (id) => id === 'other-1-abcdef', isAlive: async (id) => id === 'other-1-abcdef' };
