@@ -10,9 +10,9 @@
  * out not to be pure. Otherwise they take that wheel, copied into their own
  * repository when it is another one: one build, one file per repository.
  */
-import { eq, explain } from '@renovatebot/pep440';
 import type { Target } from '../targets/catalog.js';
 import { selectBestWheel } from '../wheels/compatibility.js';
+import { normalizeVersion, sameVersion } from '../wheels/version-equality.js';
 import { isWheelFilename, parseWheelFilename } from '../wheels/wheel-filename.js';
 import { buildJobId, mirrorJobId } from './build-ids.js';
 import { dependencyName, type ResolvedPackage, type ResolvedSet } from './pip-report.js';
@@ -103,22 +103,6 @@ export interface BuildPlan {
   readonly rows: readonly PlannedRow[];
   readonly mirrors: readonly MirrorTask[];
   readonly builds: readonly BuildTask[];
-}
-
-/** PEP 440-normalised version, as wheel filenames are compared. */
-export function normalizeVersion(version: string): string {
-  const explained = explain(version);
-  if (explained === null) return version;
-  return explained.local === null ? explained.public : `${explained.public}+${explained.local}`;
-}
-
-/** PEP 440 equality (`1.0` equals `1.0.0`); falls back to string equality for non-PEP 440 text. */
-export function sameVersion(a: string, b: string): boolean {
-  try {
-    return eq(a, b);
-  } catch {
-    return a === b;
-  }
 }
 
 /** Native architectures first: a pure wheel is built where building is fastest. */

@@ -18,7 +18,7 @@ import { getTarget } from '../targets/parse-targets.js';
 import { downloadCachePath, downloadVerified } from '../upstream/download.js';
 import { selectBestWheel } from '../wheels/compatibility.js';
 import { isWheelFilename, parseWheelFilename } from '../wheels/wheel-filename.js';
-import { sameVersion } from './build-plan.js';
+import { sameVersion } from '../wheels/version-equality.js';
 import { BUILD_DRIVER, SMOKE_DRIVER, type BuildDriverConfig, type SmokeDriverConfig } from './container-scripts.js';
 import { imageFacts } from '../images/image-facts.js';
 import type { BuildJobData } from './job-data.js';

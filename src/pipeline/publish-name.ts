@@ -6,7 +6,7 @@
  * filename out.
  */
 import { compareBuildTags, isWheelFilename, parseWheelFilename, withBuildTag, type WheelFilename } from '../wheels/wheel-filename.js';
-import { sameVersion } from './build-plan.js';
+import { sameVersion } from '../wheels/version-equality.js';
 
 /** A wheel already in the repository. */
 export interface PublishedWheel {

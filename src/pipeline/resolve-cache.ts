@@ -20,7 +20,7 @@ import { validate } from '../validation/validate.js';
 import type { ResolveJobData } from './job-data.js';
 import type { FarmKeys } from './keys.js';
 import { isWheelFilename, parseWheelFilename } from '../wheels/wheel-filename.js';
-import { sameVersion } from './build-plan.js';
+import { sameVersion } from '../wheels/version-equality.js';
 import { ResolvedSet } from './pip-report.js';
 import type { RepositoryPort } from './repository-port.js';
 

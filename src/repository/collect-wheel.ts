@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq, valid } from '@renovatebot/pep440';
 import { MissingFileError, WheelConflictError, WheelRejectedError } from '../errors.js';
 import { normalizeName } from '../wheels/normalize-name.js';
+import { sameVersion } from '../wheels/version-equality.js';
 import { fsyncDirSync, tempNameFor, writeFileAtomicSync } from './atomic-file.js';
 import { checkWheelName } from './check-wheel-name.js';
 import { parseCoreMetadata } from './core-metadata.js';
@@ -210,12 +210,6 @@ function refreshProvenance(
 
 function summary(status: CollectStatus, project: string, version: string, filename: string, digest: FileDigest): CollectedWheel {
   return { status, filename, project, version, sha256: digest.sha256, size: digest.size };
-}
-
-/** Filename and METADATA versions must be the same PEP 440 version (`1.0` and `1.0.0` are). */
-function sameVersion(metadataVersion: string, filenameVersion: string): boolean {
-  if (valid(metadataVersion) !== null && valid(filenameVersion) !== null) return eq(metadataVersion, filenameVersion);
-  return metadataVersion === filenameVersion;
 }
 
 function statRegularFile(file: string, filename: string): fs.Stats {

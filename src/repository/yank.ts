@@ -1,7 +1,7 @@
-import { eq, valid } from '@renovatebot/pep440';
 import { NotFoundError, UsageError } from '../errors.js';
 import { regenerateIndexLocked, type RegenerateResult } from '../index/regenerate-index.js';
 import { normalizeName } from '../wheels/normalize-name.js';
+import { sameVersion } from '../wheels/version-equality.js';
 import { lockOptions, type RepositoryTarget } from './add-wheels.js';
 import { readProjectInventory, writeProjectInventory } from './inventory-store.js';
 import { withLock } from './repository-lock.js';
@@ -80,8 +80,4 @@ async function setYanked(options: YankOptions, yanked: boolean): Promise<YankRes
     },
     lockOptions(options),
   );
-}
-
-function sameVersion(a: string, b: string): boolean {
-  return valid(a) !== null && valid(b) !== null ? eq(a, b) : a === b;
 }
