@@ -26,8 +26,8 @@ import { buildLogPath } from './log-paths.js';
 import type { RepositoryPort } from './repository-port.js';
 import type { ResolveCache } from './resolve-cache.js';
 import { runStep, type StepEnvironment } from './step-runner.js';
-import { publishName } from './publish-name.js';
-import { readWheelEntries } from './wheel-entries.js';
+import { publishName } from '../repository/publish-name.js';
+import { readWheelEntries } from '../repository/wheel-entries.js';
 import { smokeModules } from './wheel-modules.js';
 import { BUILD_GID, BUILD_UID, createWorkDir } from './work-dir.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publishName, type PublishedWheel } from '../../../src/pipeline/publish-name.js';
+import { publishName, type PublishedWheel } from '../../../src/repository/publish-name.js';
 
 const BUILT = 'name-1.0-cp311-cp311-linux_x86_64.whl';
 const w = (filename: string, sha256 = 'old'): PublishedWheel => ({ filename, sha256 });
