@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { regenerateIndex } from '../src/index/regenerate-index.js';
-import { addWheels } from '../src/repository/add-wheels.js';
+import { addWheels } from '../src/publishing/add-wheels.js';
 import type { ProjectInventory, WheelRecord } from '../src/repository/inventory-schema.js';
 import { repositoryPaths } from '../src/repository/repository-paths.js';
 import { writeWheel } from '../test/integration/repository/support/make-wheel.js';

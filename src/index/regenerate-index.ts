@@ -107,28 +107,6 @@ export async function regenerateIndex(options: RegenerateIndexOptions): Promise<
   return withLock(paths.lock, () => regenerateIndexLocked(paths, options.full === true), lockOptions);
 }
 
-/** Lists the repositories under `root`: directories with a `packages/` or an inventory. */
-export function listRepositories(root: string): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(root);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return names
-    .filter((name) => !name.startsWith('.'))
-    .filter((name) => {
-      try {
-        const paths = repositoryPaths(root, name);
-        return fs.existsSync(paths.packages) || fs.existsSync(paths.inventory);
-      } catch {
-        return false;
-      }
-    })
-    .sort();
-}
-
 /** Yield to the event loop every this many projects, so a server in the same process stays responsive. */
 const YIELD_EVERY = 64;
 /** New project directories from which a full run hands their creation to a worker thread (its start-up costs tens of ms). */

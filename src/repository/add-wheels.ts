@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MissingFileError, WheelRejectedError } from '../errors.js';
-import { regenerateIndexLocked, type RegenerateResult } from '../index/regenerate-index.js';
 import type { RejectedFile } from './adopt-dropped-wheels.js';
 import type { BuildProvenance } from './inventory-schema.js';
 import { collectWheelLocked, type CollectedWheel, type CollectOutcome } from './collect-wheel.js';
@@ -20,58 +19,39 @@ export interface RepositoryTarget {
   readonly onLockWait?: LockOptions['onWait'];
 }
 
-export interface AddWheelsOptions extends RepositoryTarget {
-  /** Wheel files and/or directories (searched recursively for `*.whl`). */
-  readonly paths: readonly string[];
-  /** Overwrite wheels of the same name with different bytes (default: refuse them). */
-  readonly replace?: boolean;
-  /** Regenerate the index (incrementally) afterwards, under the same lock (default true). */
-  readonly index?: boolean;
-}
-
-export interface AddWheelsResult {
+/** What collecting a batch of wheels did. */
+export interface CollectedBatch {
   /** Every wheel that passed, with what happened to it (`added`, `replaced`, `unchanged`, `adopted`). */
   readonly collected: readonly CollectedWheel[];
   /** Every wheel that was refused, and why; none of them was written. */
   readonly rejected: readonly RejectedFile[];
-  /** The regeneration, unless `index: false`. */
-  readonly index: RegenerateResult | null;
 }
 
 /**
- * `farm add <wheel or dir>... --repo <repo>`: collects wheels from anywhere
- * into a repository (see `collectWheelLocked` for the checks) and updates the
- * index. A refused wheel doesn't stop the others; the caller reports
- * `rejected` and exits non-zero when it isn't empty.
- *
- * @throws MissingFileError when a named path doesn't exist (before anything is collected).
- * @throws UsageError for an invalid repository name.
+ * Collects wheels from anywhere into a repository (see `collectWheelLocked`
+ * for the checks); the caller holds the repository lock. A refused wheel
+ * doesn't stop the others: it is listed in `rejected`.
  */
-export async function addWheels(options: AddWheelsOptions): Promise<AddWheelsResult> {
-  const paths = repositoryPaths(options.root, options.repository);
-  const wheels = expandWheelPaths(options.paths);
-  return withLock(
-    paths.lock,
-    async () => {
-      const collected: CollectedWheel[] = [];
-      const rejected: RejectedFile[] = [];
-      const outcomes: CollectOutcome[] = [];
-      for (const file of wheels) {
-        try {
-          const outcome = await collectWheelLocked(paths, file, { replace: options.replace === true });
-          outcomes.push(outcome);
-          collected.push(publicPart(outcome));
-        } catch (error) {
-          if (!(error instanceof WheelRejectedError)) throw error;
-          rejected.push({ file, reason: error.reason });
-        }
-      }
-      keepScanStateCurrent(paths, outcomes);
-      const index = options.index === false ? null : await regenerateIndexLocked(paths, false);
-      return { collected, rejected, index };
-    },
-    lockOptions(options),
-  );
+export async function collectWheelsLocked(
+  paths: RepositoryPaths,
+  wheels: readonly string[],
+  options: { readonly replace: boolean },
+): Promise<CollectedBatch> {
+  const collected: CollectedWheel[] = [];
+  const rejected: RejectedFile[] = [];
+  const outcomes: CollectOutcome[] = [];
+  for (const file of wheels) {
+    try {
+      const outcome = await collectWheelLocked(paths, file, { replace: options.replace });
+      outcomes.push(outcome);
+      collected.push(publicPart(outcome));
+    } catch (error) {
+      if (!(error instanceof WheelRejectedError)) throw error;
+      rejected.push({ file, reason: error.reason });
+    }
+  }
+  keepScanStateCurrent(paths, outcomes);
+  return { collected, rejected };
 }
 
 export interface CollectWheelOptions extends RepositoryTarget {

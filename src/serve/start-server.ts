@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { SIMPLE_HTML, SIMPLE_JSON } from '../index/content-types.js';
 import { escapeHtml } from '../index/escape-html.js';
 import { negotiateSimple } from '../index/negotiate.js';
-import { listRepositories } from '../index/regenerate-index.js';
+import { listRepositories } from '../repository/list-repositories.js';
 import { pinoAccessLogger, type AccessLogger } from './access-log.js';
 import { HTML_CONTENT_TYPE, routeRequest } from './route-request.js';
 

@@ -12,7 +12,8 @@ const lockWait = (ctx: CliContext) => () => ctx.warn('waiting for another farm p
 
 async function index(ctx: CliContext, options: { repo?: string; full?: boolean }): Promise<ExitCode> {
   const { root } = await ctx.config();
-  const { listRepositories, regenerateIndex } = await import('../../index/regenerate-index.js');
+  const { listRepositories } = await import('../../repository/list-repositories.js');
+  const { regenerateIndex } = await import('../../index/regenerate-index.js');
   const repos = options.repo !== undefined ? [options.repo] : listRepositories(root);
   if (repos.length === 0) {
     ctx.print(`no repositories under ${root} yet; build or add wheels first (farm build, farm add)`);
@@ -29,7 +30,7 @@ async function index(ctx: CliContext, options: { repo?: string; full?: boolean }
 
 async function add(ctx: CliContext, paths: string[], options: { repo: string; replace?: boolean; index: boolean }): Promise<ExitCode> {
   const { root } = await ctx.config();
-  const { addWheels } = await import('../../repository/add-wheels.js');
+  const { addWheels } = await import('../../publishing/add-wheels.js');
   const result = await addWheels({
     root,
     repository: options.repo,
@@ -50,8 +51,8 @@ interface YankCliOptions {
 /** Yanks (or unyanks) in the named repository, or in every repository that has the release. */
 async function setYanked(ctx: CliContext, yanked: boolean, project: string, release: string, options: YankCliOptions): Promise<ExitCode> {
   const { root } = await ctx.config();
-  const { listRepositories } = await import('../../index/regenerate-index.js');
-  const { unyank, yank } = await import('../../repository/yank.js');
+  const { listRepositories } = await import('../../repository/list-repositories.js');
+  const { unyank, yank } = await import('../../publishing/yank.js');
   const which = release.endsWith('.whl') ? { file: release } : { version: release };
   const repos = options.repo !== undefined ? [options.repo] : listRepositories(root);
   let found = 0;

@@ -22,7 +22,7 @@ async function serve(ctx: CliContext, options: { port: string; host: string; jso
     throw new MissingFileError(root, { hint: 'build or add wheels first (farm build, farm add), or set root / FARM_ROOT' });
   }
   const { startServer } = await import('../../serve/start-server.js');
-  const { listRepositories } = await import('../../index/regenerate-index.js');
+  const { listRepositories } = await import('../../repository/list-repositories.js');
   const server = await startServer({
     root,
     port,

@@ -9,7 +9,7 @@ type Run = (p: Promise<ExitCode>) => Promise<void>;
 
 async function show(ctx: CliContext, project: string, version: string, options: { repo?: string; json?: boolean }): Promise<ExitCode> {
   const { root } = await ctx.config();
-  const { listRepositories } = await import('../../index/regenerate-index.js');
+  const { listRepositories } = await import('../../repository/list-repositories.js');
   const { findRelease } = await import('../../repository/find-release.js');
   const repos = options.repo !== undefined ? [options.repo] : listRepositories(root);
   const releases = findRelease(root, repos, project, version);

@@ -1,7 +1,7 @@
 /** What `farm index`, `farm add` and `farm yank` print. Pure. */
 import type { RegenerateResult } from '../../index/regenerate-index.js';
-import type { AddWheelsResult } from '../../repository/add-wheels.js';
-import type { YankResult } from '../../repository/yank.js';
+import type { AddWheelsResult } from '../../publishing/add-wheels.js';
+import type { YankResult } from '../../publishing/yank.js';
 import { formatDuration, type Style } from './style.js';
 
 /** One paragraph per regenerated repository: what changed, what was adopted or refused. */

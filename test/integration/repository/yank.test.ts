@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, UsageError } from '../../../src/errors.js';
-import { addWheels } from '../../../src/repository/add-wheels.js';
+import { addWheels } from '../../../src/publishing/add-wheels.js';
 import { repositoryPaths } from '../../../src/repository/repository-paths.js';
-import { unyank, yank } from '../../../src/repository/yank.js';
+import { unyank, yank } from '../../../src/publishing/yank.js';
 import { writeWheel } from './support/make-wheel.js';
 import { tempDir } from './support/tree.js';
 

@@ -4,7 +4,7 @@
  * argv: <root> <workDir> <first> <count>
  */
 import path from 'node:path';
-import { addWheels } from '../../../../src/repository/add-wheels.js';
+import { addWheels } from '../../../../src/publishing/add-wheels.js';
 import { writeWheel } from './make-wheel.js';
 
 const [root, work, first, count] = process.argv.slice(2) as [string, string, string, string];

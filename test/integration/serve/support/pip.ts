@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { addWheels } from '../../../../src/repository/add-wheels.js';
-import { yank } from '../../../../src/repository/yank.js';
+import { addWheels } from '../../../../src/publishing/add-wheels.js';
+import { yank } from '../../../../src/publishing/yank.js';
 import { writeWheel } from '../../repository/support/make-wheel.js';
 
 const run = promisify(execFile);
