@@ -1,17 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { HostError } from '../errors.js';
+import { hashFile } from '../files/hash-file.js';
 import { followStream, inspectImage, streamError, type ImagesDocker, type InspectedImage } from './docker-port.js';
 import { archiveMetadata, matchesPlatform, type ImageSpec } from './image-archive.js';
 
 /** sha256 of a file, as Docker writes layer digests (`sha256:…`). */
 export async function fileDigest(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return `sha256:${hash.digest('hex')}`;
+  return `sha256:${(await hashFile(file)).sha256}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { readFileIfExistsSync, writeFileAtomicSync } from '../repository/atomic-file.js';
+import { readFileIfExistsSync, writeFileAtomicSync } from '../files/atomic-file.js';
 import type { RepositoryPaths } from '../repository/repository-paths.js';
 import type { RootEntry } from './render-root.js';
 

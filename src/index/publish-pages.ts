@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomicSync } from '../repository/atomic-file.js';
+import { writeFileAtomicSync } from '../files/atomic-file.js';
 import type { RepositoryPaths } from '../repository/repository-paths.js';
 import type { BackgroundPublisher, NewDirectoryJob } from './background-publisher.js';
 import type { PublishedProject } from './index-summary.js';

@@ -5,11 +5,10 @@
  * the image has it, smoke-test it in a second fresh container, and collect it
  * into the repository. Nothing is published unless every step passed.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { appendFile, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readLogTail } from '../docker/log-tail.js';
+import { hashFile } from '../files/hash-file.js';
 import { BuildFailedError, TransientError, WheelRejectedError, type BuildContext } from '../errors.js';
 import { interpreterPath } from '../images/image-names.js';
 import type { EffectiveRecipe } from '../recipes/effective-recipe.js';
@@ -225,7 +224,7 @@ export async function runBuild(
         await appendFile(logPath, `# farm: ${meanwhile} was published meanwhile by an identical build; keeping it\n`);
         return { state: 'cached', wheel: meanwhile, logPath, containers, containerMs };
       }
-      const publishAs = publishName(wheel, await sha256File(wheelPath), await env.repo.listWheelEntries(data.repository, [data.name]));
+      const publishAs = publishName(wheel, (await hashFile(wheelPath)).sha256, await env.repo.listWheelEntries(data.repository, [data.name]));
       if (publishAs !== wheel) await appendFile(logPath, `# farm: ${wheel} is already in ${data.repository} as other bytes: publishing as ${publishAs}\n`);
       const collected = await env.repo.collect(data.repository, wheelPath, {
         filename: publishAs,
@@ -250,8 +249,3 @@ export async function runBuild(
   }
 }
 
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}

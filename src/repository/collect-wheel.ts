@@ -3,10 +3,11 @@ import path from 'node:path';
 import { MissingFileError, WheelConflictError, WheelRejectedError } from '../errors.js';
 import { normalizeName } from '../wheels/normalize-name.js';
 import { sameVersion } from '../wheels/version-equality.js';
-import { fsyncDirSync, tempNameFor, writeFileAtomicSync } from './atomic-file.js';
+import { tempNameFor, writeFileAtomicSync } from '../files/atomic-file.js';
+import { fsyncPathSync } from '../files/fsync.js';
 import { checkWheelName } from './check-wheel-name.js';
 import { parseCoreMetadata } from './core-metadata.js';
-import { copyAndHash, hashFile, sha256Of, type FileDigest } from './hash-file.js';
+import { copyAndHash, hashFile, sha256Of, type FileDigest } from '../files/hash-file.js';
 import { validate } from '../validation/validate.js';
 import { BuildProvenance, type ProjectInventory, type WheelRecord } from './inventory-schema.js';
 import { readProjectInventory, writeProjectInventory } from './inventory-store.js';
@@ -153,7 +154,7 @@ export async function collectWheelLocked(
     if (tmp !== undefined) {
       renameInto(tmp, dest);
       tmp = undefined;
-      fsyncDirSync(paths.packages);
+      fsyncPathSync(paths.packages);
     }
     const after = packagesMtimeNs(paths);
 
@@ -244,12 +245,7 @@ function renameInto(tmp: string, dest: string): void {
   const near = tempNameFor(dest);
   try {
     fs.copyFileSync(tmp, near, fs.constants.COPYFILE_EXCL);
-    const fd = fs.openSync(near, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fsyncPathSync(near);
     fs.renameSync(near, dest);
   } catch (error) {
     fs.rmSync(near, { force: true });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validate } from '../validation/validate.js';
-import { fsyncDirSync, readFileIfExistsSync, writeFileAtomicSync } from './atomic-file.js';
+import { readFileIfExistsSync, writeFileAtomicSync } from '../files/atomic-file.js';
+import { fsyncPathSync } from '../files/fsync.js';
 import { ProjectInventory } from './inventory-schema.js';
 import type { RepositoryPaths } from './repository-paths.js';
 import { sortByVersion } from './sort-wheel-records.js';
@@ -85,7 +86,7 @@ export function markDirty(paths: RepositoryPaths, project: string): void {
     fs.mkdirSync(paths.dirty, { recursive: true });
     fs.closeSync(fs.openSync(marker, 'a'));
   }
-  fsyncDirSync(paths.dirty);
+  fsyncPathSync(paths.dirty);
 }
 
 /** Projects marked dirty, sorted. */

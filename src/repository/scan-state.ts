@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { validate } from '../validation/validate.js';
-import { readFileIfExistsSync, writeFileAtomicSync } from './atomic-file.js';
+import { readFileIfExistsSync, writeFileAtomicSync } from '../files/atomic-file.js';
 import type { RepositoryPaths } from './repository-paths.js';
 
 /** A wheel found in `packages/` that failed the checks: reported, left in place, not indexed. */

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { stateDir } from '../config/load-config.js';
 import type { FarmConfig } from '../config/schema.js';
 import { NotFoundError, UsageError } from '../errors.js';
-import { writeFileAtomicSync } from '../repository/atomic-file.js';
+import { writeFileAtomicSync } from '../files/atomic-file.js';
 import { withLock } from '../repository/repository-lock.js';
 import { validate } from '../validation/validate.js';
 import { TokenFile, type TokenKind, type TokenRecord } from './token-record.js';

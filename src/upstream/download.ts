@@ -4,13 +4,14 @@
  * only then renamed into place. A half-downloaded or tampered file never
  * appears under its final name.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CancelledError, TransientError } from '../errors.js';
+import { digestingStream, hashFile } from '../files/hash-file.js';
 
 export interface DownloadOptions {
   url: string;
@@ -31,13 +32,6 @@ export interface Downloaded {
   reused: boolean;
 }
 
-async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
-
 /**
  * Downloads `url` to `dest`. An existing `dest` with the expected hash is
  * reused (the download cache). HTTP errors, network errors and hash
@@ -50,7 +44,7 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
   if (expected !== undefined) {
     try {
       const info = await stat(dest);
-      if (info.isFile() && (await sha256OfFile(dest)) === expected) {
+      if (info.isFile() && (await hashFile(dest)).sha256 === expected) {
         return { path: dest, sha256: expected, size: info.size, reused: true };
       }
     } catch {
@@ -71,21 +65,13 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
     if (!response.ok || response.body === null) {
       throw new TransientError(`download ${url}: HTTP ${response.status} ${response.statusText}`);
     }
-    const hash = createHash('sha256');
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
+    const tap = digestingStream();
     try {
-      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), tap, createWriteStream(temp));
+      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), tap.stream, createWriteStream(temp));
     } catch (error) {
       throw failure(url, error, options.signal);
     }
-    const actual = hash.digest('hex');
+    const { sha256: actual, size } = tap.digest();
     if (expected !== undefined && actual !== expected) {
       throw new TransientError(`download ${url}: sha256 is ${actual}, the index says ${expected}`);
     }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsyncPathSync } from './fsync.js';
 
 let counter = 0;
 
@@ -55,17 +56,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
     fs.rmSync(tmp, { force: true });
     throw error;
   }
-  if (options.durable === true) fsyncDirSync(path.dirname(file));
-}
-
-/** fsyncs a directory so renames and creations in it are durable. */
-export function fsyncDirSync(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  if (options.durable === true) fsyncPathSync(path.dirname(file));
 }
 
 /** Reads a file, or returns `undefined` when it does not exist. */
