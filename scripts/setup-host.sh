@@ -8,9 +8,10 @@
 #   --with-test-tools  also installs what the test suite drives: nginx and
 #                      tmux, docker-compose (validates compose.yaml),
 #                      python3-venv (pip clients in the tests), openssl
-#                      (TLS certificates for Redis) and twine (uploads).
-#                      `npm test` runs this itself when something is missing
-#                      (scripts/test-prerequisites.sh).
+#                      (TLS certificates for Redis), twine (uploads) and
+#                      pyflakes3 (`npm run lint` checks the Python container
+#                      drivers). `npm test` runs this itself when something
+#                      is missing (scripts/test-prerequisites.sh).
 set -euo pipefail
 
 want_test_tools=0
@@ -34,7 +35,7 @@ fi
 packages=(docker.io redis-server qemu-user-static binfmt-support debootstrap git
   python3-pip-whl python3-setuptools-whl python3-wheel-whl)
 if [ "$want_test_tools" = 1 ]; then
-  packages+=(nginx-light tmux docker-compose python3-venv openssl twine)
+  packages+=(nginx-light tmux docker-compose python3-venv openssl twine pyflakes3)
 fi
 
 missing=()

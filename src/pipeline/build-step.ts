@@ -5,7 +5,7 @@
  * the image has it, smoke-test it in a second fresh container, and collect it
  * into the repository. Nothing is published unless every step passed.
  */
-import { appendFile, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readLogTail } from '../docker/log-tail.js';
 import { hashFile } from '../files/hash-file.js';
@@ -18,7 +18,12 @@ import { downloadCachePath, downloadVerified } from '../upstream/download.js';
 import { selectBestWheel } from '../wheels/compatibility.js';
 import { isWheelFilename, parseWheelFilename } from '../wheels/wheel-filename.js';
 import { sameVersion } from '../wheels/version-equality.js';
-import { BUILD_DRIVER, SMOKE_DRIVER, type BuildDriverConfig, type SmokeDriverConfig } from './container-scripts.js';
+import {
+  containerDriverPath,
+  type BuildDriverConfig,
+  type BuildDriverResult,
+  type SmokeDriverConfig,
+} from './target-jobs/drivers/container-drivers.js';
 import { imageFacts } from '../images/image-facts.js';
 import type { BuildJobData } from './job-data.js';
 import { buildLogPath } from './log-paths.js';
@@ -118,8 +123,10 @@ export async function runBuild(
     const python = interpreterPath(data.python);
     const farmDir = path.join(work.input, 'farm');
     await mkdir(farmDir, { recursive: true });
-    await writeFile(path.join(farmDir, 'build.py'), BUILD_DRIVER, { mode: 0o644 });
-    await writeFile(path.join(farmDir, 'smoke.py'), SMOKE_DRIVER, { mode: 0o644 });
+    for (const driver of ['build.py', 'smoke.py'] as const) {
+      await copyFile(containerDriverPath(driver), path.join(farmDir, driver));
+      await chmod(path.join(farmDir, driver), 0o644);
+    }
 
     let needsRoot = false;
     const build = await runStep(env, {
@@ -170,7 +177,7 @@ export async function runBuild(
     }
     if (build.exitCode !== 0) await fail(`build failed with exit status ${build.exitCode}`, build.exitCode);
 
-    const result = JSON.parse(await readFile(path.join(work.output, 'result.json'), 'utf8')) as { wheel?: unknown };
+    const result = JSON.parse(await readFile(path.join(work.output, 'result.json'), 'utf8')) as Partial<Record<keyof BuildDriverResult, unknown>>;
     const wheel = typeof result.wheel === 'string' ? result.wheel : '';
     if (!isWheelFilename(wheel) || parseWheelFilename(wheel).name !== data.name) {
       await fail(`the build produced '${wheel}', not a wheel of ${data.name}`, 3);
