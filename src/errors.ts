@@ -172,7 +172,7 @@ export class WheelRejectedError extends FarmError {
 }
 
 /**
- * A wheel's name is taken in the repository by different bytes. Published
+ * A wheel's identity (project, version, build tag, tags) is taken in the repository by different bytes, whatever the spelling. Published
  * wheels are immutable, so the new file is refused (HTTP 409 in the upload
  * API); nothing was written.
  */
@@ -180,14 +180,16 @@ export class WheelConflictError extends WheelRejectedError {
   constructor(
     file: string,
     readonly repository: string,
+    /** The published file with the same identity (project, version, build tag, tags), in its stored spelling. */
+    readonly existingFile: string,
     readonly existingSha256: string,
     readonly newSha256: string,
     options: FarmErrorOptions = {},
   ) {
     super(
       file,
-      `a different file with this name is already in repository '${repository}' ` +
-        `(sha256 ${existingSha256}, new ${newSha256}); wheels are immutable`,
+      `a different file of the same release and tags is already in repository '${repository}' ` +
+        `as ${existingFile} (sha256 ${existingSha256}, new ${newSha256}); wheels are immutable`,
       options,
     );
   }

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MissingFileError, WheelConflictError, WheelRejectedError } from '../errors.js';
 import { normalizeName } from '../wheels/normalize-name.js';
+import { isWheelFilename, parseWheelFilename, type WheelFilename } from '../wheels/wheel-filename.js';
 import { sameVersion } from '../wheels/version-equality.js';
+import { canonicalWheelFilename, sameWheelIdentity } from '../wheels/wheel-identity.js';
 import { tempNameFor, writeFileAtomicSync } from '../files/atomic-file.js';
 import { fsyncPathSync } from '../files/fsync.js';
 import { checkWheelName } from './check-wheel-name.js';
@@ -57,18 +59,25 @@ export interface CollectOutcome extends CollectedWheel {
 /**
  * Collects one wheel into a repository. The caller holds the repository lock.
  *
- * - Checked: a valid, safe wheel filename; a readable zip; a `.dist-info/METADATA`
- *   naming the same project (normalised) and version (PEP 440) as the filename.
- *   The checks run on farm's own copy, so the bytes checked are the bytes published.
+ * - Checked: a valid, safe wheel filename; a readable zip; a `.dist-info`
+ *   directory and its METADATA naming the same project (normalised) and
+ *   version (PEP 440) as the filename. The checks run on farm's own copy, so
+ *   the bytes checked are the bytes published.
+ * - Canonical: published under the canonical spelling of its name
+ *   (`canonicalWheelFilename`), with the version spelling the project already
+ *   uses for an equal version, so one release has one spelling.
  * - Atomic: the copy is written to `.farm/tmp/`, fsynced and renamed into
  *   `packages/`; `<wheel>.metadata` is published the same way, first.
- * - Immutable: the same name with a different sha256 is refused unless
- *   `replace`; the same bytes again are a no-op.
+ * - Immutable: a file with the same identity (`sameWheelIdentity`: project,
+ *   PEP 440 version, build tag, an overlapping tag) and a different sha256 is
+ *   refused, whatever its spelling, unless `replace`; the same bytes again are
+ *   a no-op.
  * - Recorded: sha256, size, upload time, Requires-Python, Requires-Dist,
  *   Summary and the METADATA digest go into the project's inventory file.
  *
  * With `source` already at `packages/<filename>` (a wheel dropped in by hand),
- * nothing is copied: the file is checked and recorded in place ("adopted").
+ * nothing is copied: the file is checked and recorded in place ("adopted"),
+ * renamed to its canonical name; a symlink there is refused, never followed.
  *
  * @throws WheelRejectedError when a check fails or the name is taken by
  *   different bytes; nothing has been written then.
@@ -80,13 +89,22 @@ export async function collectWheelLocked(
   options: CollectWheelOptions = {},
 ): Promise<CollectOutcome> {
   const filename = options.filename ?? path.basename(source);
-  const wheel = checkWheelName(filename);
+  const given = checkWheelName(filename);
   // Checked before anything is written: a bad record would make the inventory unreadable.
   const build = options.build === undefined ? undefined : validate(BuildProvenance, options.build, `build provenance of ${filename}`);
-  const dest = path.join(paths.packages, filename);
-  const sourceStat = statRegularFile(source, filename);
-  const destStat = statIfExists(dest);
-  const inPlace = destStat !== undefined && destStat.ino === sourceStat.ino && destStat.dev === sourceStat.dev;
+  // A wheel already in packages/ (dropped in by hand) is checked in place and
+  // never followed through a symlink: a link could publish any file on the host.
+  const inPlace = path.resolve(source) === path.join(paths.packages, filename);
+  const sourceStat = statRegularFile(source, filename, inPlace);
+
+  const inventory = readProjectInventory(paths, given.name);
+  const records = inventory?.files ?? [];
+  // One spelling per release: an equal version already recorded keeps its spelling.
+  const version = records.find((r) => sameVersion(r.version, given.version))?.version ?? given.normalizedVersion;
+  const twins = records.filter((r) => {
+    const parsed = parseIfWheel(r.filename);
+    return parsed !== undefined && sameWheelIdentity(parsed, given);
+  });
 
   fs.mkdirSync(paths.packages, { recursive: true });
   fs.mkdirSync(paths.tmp, { recursive: true });
@@ -94,56 +112,62 @@ export async function collectWheelLocked(
   try {
     let digest: FileDigest;
     if (inPlace) {
-      digest = await hashFile(dest);
+      digest = await hashFile(source);
     } else {
       tmp = tempNameFor(path.join(paths.tmp, filename));
       digest = await copyAndHash(source, tmp);
     }
-
-    const inventory = readProjectInventory(paths, wheel.name);
-    const record = inventory?.files.find((f) => f.filename === filename);
-    const conflict = (existingSha: string): never => {
-      throw new WheelConflictError(filename, paths.name, existingSha, digest.sha256, {
+    const identical = twins.find((r) => r.sha256 === digest.sha256);
+    const conflicts = twins.filter((r) => r.sha256 !== digest.sha256);
+    const conflict = (existing: string, existingSha: string): never => {
+      throw new WheelConflictError(filename, paths.name, existing, existingSha, digest.sha256, {
         hint: 'pass --replace to overwrite it deliberately',
       });
     };
-    let replacing = false;
+    if (conflicts.length > 0 && options.replace !== true) conflict(conflicts[0]!.filename, conflicts[0]!.sha256);
+    if (identical !== undefined && inPlace && identical.filename !== filename) {
+      throw new WheelRejectedError(filename, `the same bytes are already published as ${identical.filename}; this copy is not indexed`);
+    }
+    const publishAs = identical?.filename ?? canonicalWheelFilename(given, version);
+    const dest = path.join(paths.packages, publishAs);
+    const sameAsRecorded = identical !== undefined && fs.existsSync(dest);
     // The same bytes, recorded, with their .metadata: nothing to do. (Without
     // the .metadata, fall through and publish it again, keeping the record.)
-    const sameAsRecorded = record !== undefined && destStat !== undefined && record.sha256 === digest.sha256;
-    if (sameAsRecorded && fs.existsSync(`${dest}.metadata`)) {
-      refreshProvenance(paths, inventory, record, build);
-      return { ...summary('unchanged', wheel.name, record.version, filename, digest), packagesMtime: null };
+    if (sameAsRecorded && conflicts.length === 0 && fs.existsSync(`${dest}.metadata`)) {
+      refreshProvenance(paths, inventory, identical, build);
+      return { ...summary('unchanged', given.name, identical.version, publishAs, digest), packagesMtime: null };
     }
-    if (record !== undefined && destStat !== undefined && !sameAsRecorded) {
-      if (options.replace !== true) conflict(record.sha256);
-      replacing = true;
-    } else if (destStat !== undefined && !inPlace) {
+    let replacing = conflicts.length > 0;
+    const destStat = lstatIfExists(dest);
+    const unrecordedAtDest =
+      destStat !== undefined && !(inPlace && publishAs === filename) && !records.some((r) => r.filename === publishAs);
+    if (unrecordedAtDest) {
       // Dropped in by hand and not adopted yet: only identical bytes may take its place.
-      const existing = await hashFile(dest);
-      if (existing.sha256 !== digest.sha256) {
-        if (options.replace !== true) conflict(existing.sha256);
+      const existing = destStat.isFile() ? (await hashFile(dest)).sha256 : 'of a non-regular file';
+      if (existing !== digest.sha256) {
+        if (options.replace !== true) conflict(publishAs, existing);
         replacing = true;
       }
     }
 
-    const archive = await readWheelMetadata(tmp ?? dest, filename);
+    const archive = await readWheelMetadata(tmp ?? source, filename);
+    checkDistInfo(archive.distInfo, given, filename);
     const core = parseCoreMetadata(archive.metadata.toString('utf8'));
     if (core === null) throw new WheelRejectedError(filename, `${archive.distInfo}/METADATA has no Name or Version`);
-    if (normalizeName(core.name) !== wheel.name) {
+    if (normalizeName(core.name) !== given.name) {
       throw new WheelRejectedError(
         filename,
-        `METADATA names project '${core.name}' but the filename says '${wheel.distribution}'`,
+        `METADATA names project '${core.name}' but the filename says '${given.distribution}'`,
       );
     }
-    if (!sameVersion(core.version, wheel.version)) {
+    if (!sameVersion(core.version, given.version)) {
       throw new WheelRejectedError(
         filename,
-        `METADATA says version '${core.version}' but the filename says '${wheel.version}'`,
+        `METADATA says version '${core.version}' but the filename says '${given.version}'`,
       );
     }
     if (inPlace) {
-      const after = fs.statSync(dest);
+      const after = fs.lstatSync(source);
       if (after.size !== sourceStat.size || after.mtimeMs !== sourceStat.mtimeMs || after.size !== digest.size) {
         throw new WheelRejectedError(filename, 'the file changed while it was being checked (still being copied?)');
       }
@@ -154,43 +178,75 @@ export async function collectWheelLocked(
     if (tmp !== undefined) {
       renameInto(tmp, dest);
       tmp = undefined;
-      fsyncPathSync(paths.packages);
+    } else if (inPlace && publishAs !== filename) {
+      fs.renameSync(source, dest);
     }
+    for (const old of conflicts) {
+      if (old.filename === publishAs) continue;
+      fs.rmSync(path.join(paths.packages, old.filename), { force: true });
+      fs.rmSync(path.join(paths.packages, `${old.filename}.metadata`), { force: true });
+    }
+    fsyncPathSync(paths.packages);
     const after = packagesMtimeNs(paths);
 
-    if (sameAsRecorded) {
-      refreshProvenance(paths, inventory, record, build);
-      return { ...summary('unchanged', wheel.name, record.version, filename, digest), packagesMtime: { before, after } };
+    if (sameAsRecorded && conflicts.length === 0) {
+      refreshProvenance(paths, inventory, identical, build);
+      return { ...summary('unchanged', given.name, identical.version, publishAs, digest), packagesMtime: { before, after } };
     }
 
-    const now = options.now ?? new Date();
+    const previous = records.find((r) => r.filename === publishAs) ?? conflicts[0];
+    const adopted = inPlace || (unrecordedAtDest && !replacing);
+    const published = fs.lstatSync(dest);
     const newRecord: WheelRecord = {
-      filename,
-      version: wheel.normalizedVersion,
+      filename: publishAs,
+      version,
       sha256: digest.sha256,
       size: digest.size,
-      uploadTime: (inPlace ? sourceStat.mtime : now).toISOString(),
+      uploadTime: (inPlace ? sourceStat.mtime : (options.now ?? new Date())).toISOString(),
+      mtimeMs: published.mtimeMs,
       requiresPython: core.requiresPython,
       requiresDist: [...core.requiresDist],
       summary: core.summary,
       metadataSha256: sha256Of(archive.metadata),
       metadataSize: archive.metadata.length,
-      yanked: record?.yanked ?? false,
-      yankedReason: record?.yankedReason ?? '',
-      origin: inPlace || (destStat !== undefined && !replacing && record === undefined) ? 'adopted' : 'collected',
+      yanked: previous?.yanked ?? false,
+      yankedReason: previous?.yankedReason ?? '',
+      origin: adopted ? 'adopted' : 'collected',
       ...(build === undefined ? {} : { build }),
     };
+    const dropped = new Set([publishAs, ...conflicts.map((c) => c.filename)]);
     writeProjectInventory(paths, {
       format: 1,
-      project: wheel.name,
+      project: given.name,
       name: core.name,
-      files: [...(inventory?.files ?? []).filter((f) => f.filename !== filename), newRecord],
+      files: [...records.filter((f) => !dropped.has(f.filename)), newRecord],
     });
-    const status: CollectStatus = replacing ? 'replaced' : newRecord.origin === 'adopted' ? 'adopted' : 'added';
-    return { ...summary(status, wheel.name, newRecord.version, filename, digest), packagesMtime: { before, after } };
+    const status: CollectStatus = replacing ? 'replaced' : adopted ? 'adopted' : 'added';
+    return { ...summary(status, given.name, newRecord.version, publishAs, digest), packagesMtime: { before, after } };
   } finally {
     if (tmp !== undefined) fs.rmSync(tmp, { force: true });
   }
+}
+
+/**
+ * The archive's `<name>-<version>.dist-info` must be this wheel's: pip refuses
+ * a wheel whose metadata directory names another project or version.
+ */
+function checkDistInfo(distInfo: string, wheel: WheelFilename, filename: string): void {
+  const stem = distInfo.endsWith('.dist-info') ? distInfo.slice(0, -'.dist-info'.length) : distInfo;
+  // The name may contain `-` in old wheels, the version never in normalised form: try every split.
+  for (let at = stem.indexOf('-'); at > 0; at = stem.indexOf('-', at + 1)) {
+    if (normalizeName(stem.slice(0, at)) === wheel.name && sameVersion(stem.slice(at + 1), wheel.version)) return;
+  }
+  throw new WheelRejectedError(
+    filename,
+    `its metadata directory ${distInfo} does not belong to ${wheel.distribution} ${wheel.version} ` +
+      `(expected ${wheel.name.replace(/-/g, '_')}-${wheel.version}.dist-info); pip would refuse it`,
+  );
+}
+
+function parseIfWheel(filename: string): WheelFilename | undefined {
+  return isWheelFilename(filename) ? parseWheelFilename(filename) : undefined;
 }
 
 /** Records `build` on an already recorded wheel when it differs from what the record says. */
@@ -213,21 +269,22 @@ function summary(status: CollectStatus, project: string, version: string, filena
   return { status, filename, project, version, sha256: digest.sha256, size: digest.size };
 }
 
-function statRegularFile(file: string, filename: string): fs.Stats {
+function statRegularFile(file: string, filename: string, noFollow: boolean): fs.Stats {
   let stat: fs.Stats;
   try {
-    stat = fs.statSync(file);
+    stat = noFollow ? fs.lstatSync(file) : fs.statSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MissingFileError(file);
     throw error;
   }
+  if (stat.isSymbolicLink()) throw new WheelRejectedError(filename, 'a symbolic link: farm publishes only regular files in packages/');
   if (!stat.isFile()) throw new WheelRejectedError(filename, 'not a regular file');
   return stat;
 }
 
-function statIfExists(file: string): fs.Stats | undefined {
+function lstatIfExists(file: string): fs.Stats | undefined {
   try {
-    return fs.statSync(file);
+    return fs.lstatSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

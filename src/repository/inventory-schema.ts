@@ -104,6 +104,12 @@ export const WheelRecord = z.strictObject({
   size: z.int().nonnegative(),
   /** ISO 8601 UTC, e.g. `2024-05-01T12:00:00.000Z` (PEP 700 `upload-time`). */
   uploadTime: z.iso.datetime(),
+  /**
+   * mtime (ms) of the published file when it was recorded. `farm index --full`
+   * re-hashes a file only when its size or mtime moved. Absent in inventories
+   * written before it existed (those files are hashed).
+   */
+  mtimeMs: z.number().optional(),
   requiresPython: z.string().nullable(),
   requiresDist: z.array(z.string()),
   summary: z.string().nullable(),

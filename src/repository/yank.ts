@@ -4,7 +4,9 @@
  */
 import { NotFoundError, UsageError } from '../errors.js';
 import { normalizeName } from '../wheels/normalize-name.js';
+import { parseWheelFilename } from '../wheels/wheel-filename.js';
 import { sameVersion } from '../wheels/version-equality.js';
+import { sameWheelIdentity } from '../wheels/wheel-identity.js';
 import { readProjectInventory, writeProjectInventory } from './inventory-store.js';
 import type { RepositoryPaths } from './repository-paths.js';
 
@@ -14,7 +16,7 @@ export interface YankSelection {
   readonly project: string;
   /** Every file of this version (PEP 440 equality: `1.0` matches `1.0.0`)… */
   readonly version?: string;
-  /** …or this one file. Exactly one of `version` and `file` is required. */
+  /** …or this one file, in any spelling of its name. Exactly one of `version` and `file` is required. */
   readonly file?: string;
 }
 
@@ -45,8 +47,9 @@ export function checkYankSelection(selection: YankSelection): void {
 export function setYankedLocked(paths: RepositoryPaths, selection: YankSelection, yanked: boolean, reason: string): YankChanges {
   const project = normalizeName(selection.project);
   const inventory = readProjectInventory(paths, project);
+  const wanted = selection.file === undefined ? undefined : parseWheelFilename(selection.file);
   const matches = (inventory?.files ?? []).filter((f) =>
-    selection.file !== undefined ? f.filename === selection.file : sameVersion(f.version, selection.version!),
+    wanted !== undefined ? sameWheelIdentity(parseWheelFilename(f.filename), wanted) : sameVersion(f.version, selection.version!),
   );
   if (inventory === undefined || matches.length === 0) {
     throw new NotFoundError(`${selection.project} ${selection.file ?? selection.version}: no such file in repository '${paths.name}'`);

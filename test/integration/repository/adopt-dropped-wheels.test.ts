@@ -54,7 +54,8 @@ describe('wheels dropped into packages/ by hand (scp, cp)', () => {
 
     const result = await regenerateIndex({ root, repository: 'glibc' });
     expect(result.scanned).toBe(true);
-    expect(result.adopted.map((w) => w.filename).sort()).toEqual(good.map((g) => path.basename(g)).sort());
+    // Stored under their canonical names (issue 14, point 1).
+    expect(result.adopted.map((w) => w.filename).sort()).toEqual(good.map((g) => path.basename(g).toLowerCase()).sort());
     expect(result.adopted.every((w) => w.status === 'adopted')).toBe(true);
     expect(result.rejected).toEqual([
       { file: 'garbage-1.0-py3-none-any.whl', reason: expect.stringMatching(/not a readable zip/) as unknown },
@@ -68,9 +69,9 @@ describe('wheels dropped into packages/ by hand (scp, cp)', () => {
       ['beta-pkg', good.slice(2)],
     ] as const) {
       const entries = page(project).files;
-      expect(entries.map((f) => f.filename)).toEqual(files.map((f) => path.basename(f)));
+      expect(entries.map((f) => f.filename)).toEqual(files.map((f) => path.basename(f).toLowerCase()));
       for (const [i, f] of files.entries()) {
-        const published = path.join(paths.packages, path.basename(f));
+        const published = path.join(paths.packages, path.basename(f).toLowerCase());
         expect(entries[i]!.hashes.sha256).toBe(sha256File(f));
         expect(entries[i]!.size).toBe(fs.statSync(f).size);
         expect(entries[i]!['core-metadata'].sha256).toBe(sha256File(`${published}.metadata`));

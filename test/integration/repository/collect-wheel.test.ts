@@ -64,14 +64,15 @@ describe('collecting a wheel', () => {
     expect(result.collected).toMatchObject([{ status: 'added', project: 'farm-demo', version: '1.0' }]);
 
     const paths = repositoryPaths(root, 'glibc');
-    const published = path.join(paths.packages, 'Farm_Demo-1.0-py3-none-any.whl');
+    // Stored under the canonical name (issue 14, point 1).
+    const published = path.join(paths.packages, 'farm_demo-1.0-py3-none-any.whl');
     expect(sha256File(published)).toBe(sha256File(source));
     const metadata = fs.readFileSync(`${published}.metadata`);
     expect(metadata.equals(await zipEntry(source, 'Farm_Demo-1.0.dist-info/METADATA'))).toBe(true);
 
     const record = readProjectInventory(paths, 'farm-demo')!.files[0]!;
     expect(record).toMatchObject({
-      filename: 'Farm_Demo-1.0-py3-none-any.whl',
+      filename: 'farm_demo-1.0-py3-none-any.whl',
       sha256: sha256File(source),
       size: fs.statSync(source).size,
       requiresPython: '>=3.8',
@@ -157,7 +158,7 @@ describe('collecting a wheel', () => {
     const before = snapshot(root);
 
     const error = await rejection(collectWheel({ root, repository: 'glibc', file: second }));
-    expect(error.reason).toMatch(/a different file with this name is already in repository 'glibc'/);
+    expect(error.reason).toMatch(/a different file of the same release and tags is already in repository 'glibc'/);
     expect(error.hint).toMatch(/--replace/);
     expect(snapshot(root)).toEqual(before);
 

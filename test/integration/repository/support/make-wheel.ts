@@ -19,6 +19,8 @@ export interface WheelSpec {
   readonly flavour?: string;
   /** Tag triple; default `py3-none-any`. */
   readonly tag?: string;
+  /** The `.dist-info` directory's `<name>-<version>` (default: `name`-`version`); set it to make a lying wheel. */
+  readonly distInfo?: string;
 }
 
 /** The filename PEP 427 gives this wheel. */
@@ -29,7 +31,7 @@ export function wheelFilename(spec: WheelSpec): string {
 /** The bytes of a valid wheel: a module, METADATA, WHEEL and RECORD, deflated. */
 export function wheelBytes(spec: WheelSpec): Buffer {
   const module = spec.name.toLowerCase().replace(/[-.]/g, '_');
-  const distInfo = `${spec.name}-${spec.version}.dist-info`;
+  const distInfo = `${spec.distInfo ?? `${spec.name}-${spec.version}`}.dist-info`;
   const metadata = [
     'Metadata-Version: 2.1',
     `Name: ${spec.metadataName ?? spec.name}`,
