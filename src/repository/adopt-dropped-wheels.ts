@@ -65,7 +65,8 @@ export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean)
     const file = path.join(paths.packages, name);
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(file);
+      // lstat: a symlink is judged as a link (and refused), never by its target.
+      stat = fs.lstatSync(file);
     } catch {
       continue;
     }

@@ -93,7 +93,8 @@ export function routeRequest(rawPath: string): Route {
     const normalized = normalizeName(name);
     if (rest.length === 1 && rest[0] === 'json' && !trailingSlash) {
       if (normalized !== name) return { kind: 'redirect', location: `../${normalized}/json` };
-      return { kind: 'file', file: [repo, 'pypi', name, 'json'], contentType: 'application/json' };
+      // Read from simple/ directly: `pypi` is a symlink, and nothing is served through one.
+      return { kind: 'file', file: [repo, 'simple', name, 'json'], contentType: 'application/json' };
     }
     if (rest.length === 0 && normalized !== name) {
       return { kind: 'redirect', location: `${trailingSlash ? '../' : ''}${normalized}/json` };

@@ -41,7 +41,8 @@ export interface RunningServer {
  * - strong `ETag` and `Last-Modified`, `If-None-Match`/`If-Modified-Since` → 304;
  * - GET and HEAD (others: 405);
  * - wheels, their PEP 658 `.metadata` files and the legacy `pypi/<name>/json`;
- * - nothing outside the root, nothing hidden (`.farm/`, temp files);
+ * - nothing outside the root, nothing hidden (`.farm/`, temp files), nothing
+ *   through a symlink below the root;
  * - one access-log entry per request, including the `Accept` asked for and
  *   the `Content-Type` served.
  *
@@ -130,7 +131,7 @@ async function handle(
     case 'listing':
       return sendListing(res, method, root, setBytes);
     case 'file':
-      return sendFile(req, res, method, root, realRoot, route.file, route.contentType, false, setBytes);
+      return sendFile(req, res, method, realRoot, route.file, route.contentType, false, setBytes);
     case 'negotiated': {
       const chosen = negotiateSimple(req.headers.accept, query.get('format'));
       if (chosen === null) {
@@ -143,7 +144,7 @@ async function handle(
       }
       const file = [...route.dir, chosen === SIMPLE_JSON ? 'index.json' : 'index.html'];
       const contentType = chosen === SIMPLE_JSON ? SIMPLE_JSON : chosen === SIMPLE_HTML ? SIMPLE_HTML : HTML_CONTENT_TYPE;
-      return sendFile(req, res, method, root, realRoot, file, contentType, true, setBytes);
+      return sendFile(req, res, method, realRoot, file, contentType, true, setBytes);
     }
   }
 }
@@ -152,20 +153,21 @@ async function sendFile(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   method: string,
-  root: string,
   realRoot: string,
   segments: readonly string[],
   contentType: string,
   negotiated: boolean,
   setBytes: (n: number) => void,
 ): Promise<void> {
-  const file = path.join(root, ...segments);
+  const file = path.join(realRoot, ...segments);
   let handle: fs.promises.FileHandle;
   try {
-    // A symlink inside the tree must not lead outside it.
-    const real = await fs.promises.realpath(file);
-    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return plain(res, 404, 'not found\n');
-    handle = await fs.promises.open(real, 'r');
+    // Nothing is served through a symlink below the root: a link in
+    // packages/ could point outside the tree or at farm's private state.
+    // The resolved path must be the literal one, and the open doesn't follow
+    // a link swapped in meanwhile.
+    if ((await fs.promises.realpath(file)) !== file) return plain(res, 404, 'not found\n');
+    handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   } catch {
     return plain(res, 404, 'not found\n');
   }

@@ -164,3 +164,17 @@ describe('wheels dropped into packages/ by hand (scp, cp)', () => {
     expect(fs.readFileSync(path.join(paths.inventory, 'meta.json'), 'utf8')).toBe(record);
   });
 });
+
+// Issue 14, point 4: a symlink in packages/ is never adopted, wherever it points.
+describe('symlinks dropped into packages/', () => {
+  it('are refused at adoption, left in place and not indexed', async () => {
+    fs.mkdirSync(paths.packages, { recursive: true });
+    const outside = writeWheel(drop, { name: 'outside', version: '1.0' });
+    fs.symlinkSync(outside, path.join(paths.packages, 'outside-1.0-py3-none-any.whl'));
+    const result = await regenerateIndex({ root, repository: 'glibc', full: true });
+    expect(result.adopted).toEqual([]);
+    expect(result.rejected).toEqual([{ file: 'outside-1.0-py3-none-any.whl', reason: expect.stringMatching(/symbolic link/) as unknown }]);
+    expect(fs.lstatSync(path.join(paths.packages, 'outside-1.0-py3-none-any.whl')).isSymbolicLink()).toBe(true);
+    expect(fs.existsSync(path.join(paths.simple, 'outside'))).toBe(false);
+  });
+});

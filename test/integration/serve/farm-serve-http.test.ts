@@ -19,6 +19,9 @@ beforeAll(async () => {
   await buildPipFixture(root, path.join(tmp, 'work'));
   fs.writeFileSync(path.join(tmp, 'secret.txt'), 'outside the root');
   fs.symlinkSync(path.join(tmp, 'secret.txt'), path.join(root, 'glibc', 'packages', 'link-1.0-py3-none-any.whl'));
+  // Issue 14, point 4: a link that stays inside the root but points at farm's private state.
+  fs.symlinkSync(path.join(root, 'glibc', '.farm', 'inventory', 'farm-lib.json'), path.join(root, 'glibc', 'packages', 'state-1.0-py3-none-any.whl'));
+  fs.symlinkSync('../.farm/inventory/farm-lib.json', path.join(root, 'glibc', 'packages', 'relative-1.0-py3-none-any.whl'));
   server = await startServer({ root, port: 0, accessLog: (e) => log.push(e) });
 });
 
@@ -45,6 +48,13 @@ const V1HTML = 'application/vnd.pypi.simple.v1+html';
 const PIP = `${JSON_T}, ${V1HTML}; q=0.1, text/html; q=0.01`;
 
 describe('farm serve', () => {
+  // Issue 14, point 4: nothing is served through a symlink, least of all farm's state.
+  it.each(['state', 'relative', 'link'])('a symlink in packages/ (%s) is not served', async (name) => {
+    const res = await request(`/glibc/packages/${name}-1.0-py3-none-any.whl`);
+    expect(res.status).toBe(404);
+    expect(res.body).not.toContain('farm-lib');
+  });
+
   const cases: { path: string; accept?: string; status: number; type?: string; location?: string; body?: RegExp }[] = [
     // PEP 691 negotiation
     { path: '/glibc/simple/farm-lib/', accept: PIP, status: 200, type: JSON_T, body: /"api-version":"1.1"/ },
@@ -69,8 +79,8 @@ describe('farm serve', () => {
     { path: '/glibc/simple/no-such-project/', status: 404 },
     // other files
     { path: '/glibc/pypi/farm-lib/json', status: 200, type: 'application/json', body: /"releases"/ },
-    { path: '/glibc/packages/Farm_Lib-1.1-py3-none-any.whl.metadata', status: 200, type: 'text/plain; charset=utf-8', body: /^Metadata-Version: 2.1\nName: Farm_Lib\nVersion: 1.1/ },
-    { path: '/glibc/packages/Farm_Lib-1.1-py3-none-any.whl', status: 200, type: 'application/octet-stream' },
+    { path: '/glibc/packages/farm_lib-1.1-py3-none-any.whl.metadata', status: 200, type: 'text/plain; charset=utf-8', body: /^Metadata-Version: 2.1\nName: Farm_Lib\nVersion: 1.1/ },
+    { path: '/glibc/packages/farm_lib-1.1-py3-none-any.whl', status: 200, type: 'application/octet-stream' },
     { path: '/glibc/', status: 200, type: 'text/html; charset=utf-8', body: /farm repository glibc/ },
     { path: '/', status: 200, body: /<a href="glibc\/">glibc<\/a>/ },
     // nothing hidden, nothing outside
@@ -122,8 +132,8 @@ describe('farm serve', () => {
   });
 
   it('HEAD sends headers only; other methods are refused', async () => {
-    const get = await request('/glibc/packages/Farm_Lib-1.1-py3-none-any.whl');
-    const head = await request('/glibc/packages/Farm_Lib-1.1-py3-none-any.whl', {}, 'HEAD');
+    const get = await request('/glibc/packages/farm_lib-1.1-py3-none-any.whl');
+    const head = await request('/glibc/packages/farm_lib-1.1-py3-none-any.whl', {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
     expect(head.headers['content-length']).toBe(get.headers['content-length']);

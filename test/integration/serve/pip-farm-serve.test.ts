@@ -47,7 +47,7 @@ describe('pip installs from `farm serve`', () => {
     }
     expect(log.filter((e) => e.url.endsWith('.whl')).map((e) => [e.url, e.status])).toEqual([
       ['/glibc/packages/farm_app-1.0-py3-none-any.whl', 200],
-      ['/glibc/packages/Farm_Lib-1.1-py3-none-any.whl', 200],
+      ['/glibc/packages/farm_lib-1.1-py3-none-any.whl', 200],
     ]);
   });
 
@@ -66,7 +66,7 @@ describe('pip installs from `farm serve`', () => {
     // downloads the chosen wheels in a dry run; later versions don't.)
     expect(files.slice(0, 2)).toEqual([
       ['/glibc/packages/farm_app-1.0-py3-none-any.whl.metadata', 200],
-      ['/glibc/packages/Farm_Lib-1.1-py3-none-any.whl.metadata', 200],
+      ['/glibc/packages/farm_lib-1.1-py3-none-any.whl.metadata', 200],
     ]);
     expect(files.filter(([url]) => /Farm_Lib-(1\.0|2\.0|3\.0)/.test(String(url)))).toEqual([]);
   });

@@ -15,6 +15,10 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'farm-nginx-'));
   root = path.join(tmp, 'root');
   await buildPipFixture(root, path.join(tmp, 'work'));
+  // Issue 14, point 4: links in packages/ to farm's private state and to a file outside the root.
+  fs.writeFileSync(path.join(tmp, 'secret.txt'), 'outside the root');
+  fs.symlinkSync(path.join(tmp, 'secret.txt'), path.join(root, 'glibc', 'packages', 'link-1.0-py3-none-any.whl'));
+  fs.symlinkSync(path.join(root, 'glibc', '.farm', 'inventory', 'farm-lib.json'), path.join(root, 'glibc', 'packages', 'state-1.0-py3-none-any.whl'));
   nginx = await startNginx(path.join(tmp, 'nginx'), root);
   installer = await makePipInstaller(path.join(tmp, 'venv'));
 });
@@ -70,13 +74,16 @@ describe('the shipped nginx config (Debian nginx-light)', () => {
     { path: '/glibc/simple', status: 301, location: '/glibc/simple/' },
     { path: '/glibc/pypi/Farm_Lib/json', status: 301, location: '/glibc/pypi/farm-lib/json' },
     { path: '/glibc/pypi/farm-lib/json', status: 200, type: /^application\/json$/ },
-    { path: '/glibc/packages/Farm_Lib-1.1-py3-none-any.whl.metadata', status: 200, type: /^text\/plain/ },
-    { path: '/glibc/packages/Farm_Lib-1.1-py3-none-any.whl', status: 200, type: /^application\/octet-stream$/ },
+    { path: '/glibc/packages/farm_lib-1.1-py3-none-any.whl.metadata', status: 200, type: /^text\/plain/ },
+    { path: '/glibc/packages/farm_lib-1.1-py3-none-any.whl', status: 200, type: /^application\/octet-stream$/ },
     { path: '/glibc/', status: 200, type: /^text\/html/ },
     { path: '/glibc/.farm/inventory/farm-lib.json', status: 404 },
     { path: '/glibc/.farm/lock', status: 404 },
     { path: '/glibc/simple/farm-lib/index.v1html', status: 404 },
     { path: '/glibc/packages/../.farm/scan-state.json', status: 404 },
+    // Issue 14, point 4: `disable_symlinks on` (the legacy JSON no longer needs the pypi -> simple link).
+    { path: '/glibc/packages/state-1.0-py3-none-any.whl', status: 404 },
+    { path: '/glibc/packages/link-1.0-py3-none-any.whl', status: 404 },
   ];
   it.each(cases)('$path [$accept] → $status', async ({ path: p, accept, status, type, location }) => {
     const res = await request(p, accept === undefined ? {} : { Accept: accept });
