@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
 import { scanPackagesLocked, type RejectedFile } from '../repository/adopt-dropped-wheels.js';
+import type { AlteredFile } from '../repository/verify-published.js';
 import type { CollectedWheel } from '../repository/collect-wheel.js';
 import {
   clearDirty,
@@ -73,6 +74,8 @@ export interface RegenerateResult {
   readonly rejected: readonly RejectedFile[];
   /** Records dropped because their wheel was deleted from `packages/` by hand. */
   readonly forgotten: readonly string[];
+  /** Published wheels whose bytes are not the recorded ones: kept out of the index until restored or replaced. */
+  readonly altered: readonly AlteredFile[];
   readonly problems: readonly InventoryProblem[];
   readonly durationMs: number;
 }
@@ -179,9 +182,11 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
       if (before !== undefined) next.upsert(before);
       return;
     }
-    if (inventory.files.length === 0) return remove(project);
+    // A file whose bytes are not the recorded ones is not offered to pip.
+    const served = { ...inventory, files: inventory.files.filter((f) => f.altered === undefined) };
+    if (served.files.length === 0) return remove(project);
     const state = !dirExists(project) ? 'missing' : before === undefined ? 'unknown' : 'known';
-    const after = publishProject(paths, inventory, digest, state, background);
+    const after = publishProject(paths, served, digest, state, background);
     rendered += 1;
     next.upsert(after);
     upserts.push(after);
@@ -244,6 +249,7 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     adopted: scan.adopted,
     rejected: scan.rejected,
     forgotten: scan.forgotten,
+    altered: scan.altered,
     problems,
     durationMs: performance.now() - started,
   };

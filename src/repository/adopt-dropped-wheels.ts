@@ -6,6 +6,7 @@ import { collectWheelLocked, type CollectedWheel } from './collect-wheel.js';
 import { readProjectInventory, writeProjectInventory } from './inventory-store.js';
 import type { RepositoryPaths } from './repository-paths.js';
 import { followOwnChange, packagesMtimeNs, readScanState, writeScanState, type RejectedDrop } from './scan-state.js';
+import { verifyPublishedLocked, type AlteredFile } from './verify-published.js';
 
 /** A file in `packages/` that farm did not index, and why. */
 export interface RejectedFile {
@@ -23,6 +24,8 @@ export interface ScanResult {
   readonly rejected: readonly RejectedFile[];
   /** Recorded wheels whose file was deleted by hand: forgotten (record and `.metadata` removed). */
   readonly forgotten: readonly string[];
+  /** Published wheels whose bytes are not the recorded ones: kept out of the index (see `verifyPublishedLocked`). */
+  readonly altered: readonly AlteredFile[];
 }
 
 /**
@@ -39,11 +42,15 @@ export interface ScanResult {
  * `force`. Earlier rejects are re-examined on every run when their size or
  * mtime changed, because an upload still in progress changes the file, not
  * the directory.
+ *
+ * With `force` (`farm index --full`) every published wheel is also checked
+ * against its record (`verifyPublishedLocked`); files found altered before
+ * are re-checked on every run until they are restored or replaced.
  */
 export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean): Promise<ScanResult> {
   const state = readScanState(paths);
   const mtimeBefore = packagesMtimeNs(paths);
-  if (mtimeBefore === null) return { scanned: false, adopted: [], rejected: [], forgotten: [] };
+  if (mtimeBefore === null) return { scanned: false, adopted: [], rejected: [], forgotten: [], altered: [] };
   const scanned = force || state.packagesMtimeNs !== mtimeBefore;
 
   let candidates: string[];
@@ -104,17 +111,26 @@ export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean)
     tracked = followOwnChange(tracked, { before, after: packagesMtimeNs(paths) });
   }
 
+  const earlierAltered = state.altered ?? {};
+  const verified =
+    force || Object.keys(earlierAltered).length > 0
+      ? await verifyPublishedLocked(paths, force ? undefined : earlierAltered)
+      : { altered: [], stillAltered: {} };
+
   // Recording the mtime seen *before* the readdir (moved only by farm's own
   // writes) means a wheel dropped in during this scan makes the next run scan
   // again instead of being missed.
-  const unchanged =
-    tracked === state.packagesMtimeNs &&
-    JSON.stringify(Object.entries(rejected).sort()) === JSON.stringify(Object.entries(state.rejected).sort());
-  if (!unchanged) writeScanState(paths, { format: 1, packagesMtimeNs: tracked, rejected });
+  const same = (a: object, b: object): boolean => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+  const unchanged = tracked === state.packagesMtimeNs && same(rejected, state.rejected) && same(verified.stillAltered, earlierAltered);
+  if (!unchanged) {
+    const altered = Object.keys(verified.stillAltered).length > 0 ? { altered: verified.stillAltered } : {};
+    writeScanState(paths, { format: 1, packagesMtimeNs: tracked, rejected, ...altered });
+  }
   return {
     scanned,
     adopted,
     rejected: Object.entries(rejected).map(([file, r]) => ({ file, reason: r.reason })),
     forgotten,
+    altered: verified.altered,
   };
 }

@@ -35,10 +35,11 @@ export interface CollectWheelOptions {
 /**
  * What collecting did: `added` a new file, `replaced` different bytes under an
  * existing name (only with `replace`), `unchanged` (the same bytes were already
- * there: a no-op), or `adopted` a wheel that was already in `packages/` but
- * not yet recorded.
+ * there: a no-op), `adopted` a wheel that was already in `packages/` but
+ * not yet recorded, or `restored` the recorded bytes of a file that had been
+ * overwritten by hand.
  */
-export type CollectStatus = 'added' | 'replaced' | 'unchanged' | 'adopted';
+export type CollectStatus = 'added' | 'replaced' | 'unchanged' | 'adopted' | 'restored';
 
 /** One collected wheel. */
 export interface CollectedWheel {
@@ -130,7 +131,8 @@ export async function collectWheelLocked(
     }
     const publishAs = identical?.filename ?? canonicalWheelFilename(given, version);
     const dest = path.join(paths.packages, publishAs);
-    const sameAsRecorded = identical !== undefined && fs.existsSync(dest);
+    // Recorded bytes whose file was overwritten by hand (`altered`): publish them again.
+    const sameAsRecorded = identical !== undefined && identical.altered === undefined && fs.existsSync(dest);
     // The same bytes, recorded, with their .metadata: nothing to do. (Without
     // the .metadata, fall through and publish it again, keeping the record.)
     if (sameAsRecorded && conflicts.length === 0 && fs.existsSync(`${dest}.metadata`)) {
@@ -195,6 +197,15 @@ export async function collectWheelLocked(
     }
 
     const previous = records.find((r) => r.filename === publishAs) ?? conflicts[0];
+    if (identical?.altered !== undefined) {
+      // The recorded bytes are back: the record stands as it was, the note goes.
+      const { altered: _note, ...restored } = identical;
+      writeProjectInventory(paths, {
+        ...inventory!,
+        files: records.map((r) => (r === identical ? { ...restored, mtimeMs: fs.lstatSync(dest).mtimeMs } : r)),
+      });
+      return { ...summary('restored', given.name, identical.version, publishAs, digest), packagesMtime: { before, after } };
+    }
     const adopted = inPlace || (unrecordedAtDest && !replacing);
     const published = fs.lstatSync(dest);
     const newRecord: WheelRecord = {

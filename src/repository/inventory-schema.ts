@@ -126,6 +126,19 @@ export const WheelRecord = z.strictObject({
    * and adopted wheels (and in inventories written before it existed).
    */
   build: BuildProvenance.optional(),
+  /**
+   * Set when the file in `packages/` no longer has the recorded bytes (it was
+   * overwritten by hand): what was found instead. The file is kept out of the
+   * index until it is restored or replaced (`farm add --replace`).
+   */
+  altered: z
+    .strictObject({
+      /** sha256 of the bytes found, or `null` when only the size was needed to tell. */
+      sha256: Sha256.nullable(),
+      size: z.int().nonnegative(),
+      detectedAt: z.iso.datetime(),
+    })
+    .optional(),
 });
 export type WheelRecord = z.infer<typeof WheelRecord>;
 

@@ -23,6 +23,11 @@ export const ScanState = z.strictObject({
   /** `packages/` mtime in nanoseconds (as a string) after the last scan, or after farm's own writes. */
   packagesMtimeNs: z.string().nullable(),
   rejected: z.record(z.string(), RejectedDrop),
+  /**
+   * Published files found with other bytes than recorded (filename → project),
+   * re-checked on every run until restored or replaced.
+   */
+  altered: z.record(z.string(), z.string()).optional(),
 });
 export type ScanState = z.infer<typeof ScanState>;
 

@@ -23,7 +23,7 @@ async function index(ctx: CliContext, options: { repo?: string; full?: boolean }
   for (const repository of repos) {
     const result = await regenerateIndex({ root, repository, full: options.full === true, onLockWait: lockWait(ctx) });
     ctx.print(...renderRegenerate(result, ctx.style));
-    failed ||= result.rejected.length > 0 || result.problems.length > 0;
+    failed ||= result.rejected.length > 0 || result.problems.length > 0 || result.altered.length > 0;
   }
   return failed ? ExitCode.failure : ExitCode.ok;
 }

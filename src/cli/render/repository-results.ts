@@ -17,6 +17,7 @@ export function renderRegenerate(result: RegenerateResult, style: Style): string
     `${style.bold(result.repository)}: ${result.mode} index, ${parts.join(', ')} in ${formatDuration(result.durationMs)}`,
     ...result.adopted.map((w) => `  ${style.green('adopted')}  ${w.filename}`),
     ...result.rejected.map((r) => `  ${style.red('rejected')} ${r.file}: ${r.reason} (left in place, not indexed)`),
+    ...result.altered.map((a) => `  ${style.red('changed')}  ${a.file}: ${a.reason} (kept out of the index; restore the file or farm add --replace)`),
     ...result.problems.map((p) => `  ${style.red('problem')}  ${p.file}: ${p.message}`),
   ];
 }

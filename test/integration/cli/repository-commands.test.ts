@@ -48,6 +48,20 @@ describe('farm add, index, yank, serve', () => {
     expect(r.stdout).toMatch(/^glibc: 1 added, 0 unchanged, 0 rejected$/m);
   });
 
+  // Issue 14, point 2: a published wheel overwritten by hand makes `farm index --full` exit 1.
+  it('farm index --full reports a published wheel overwritten by hand and exits 1', async () => {
+    const published = path.join(root, 'glibc', 'packages', wheelFile.toLowerCase());
+    const saved = path.join(dir, 'saved.whl');
+    await copyFile(published, saved);
+    await copyFile(path.join(DEBIAN_WHEELS, setuptoolsFile), published);
+    const r = await runFarm(['index', '--repo', 'glibc', '--full'], { cwd: dir, env: env() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}changed {2}\S+: .+ \(kept out of the index; restore the file or farm add --replace\)$/m);
+    await copyFile(saved, published);
+    const again = await runFarm(['index', '--repo', 'glibc', '--full'], { cwd: dir, env: env() });
+    expect(again.code, again.stdout).toBe(0);
+  });
+
   it('farm index takes over a wheel copied into packages/ by hand, and reports a bad one without deleting it', async () => {
     await copyFile(path.join(DEBIAN_WHEELS, setuptoolsFile), path.join(root, 'glibc', 'packages', setuptoolsFile));
     const bad = 'evil-1.0-py3-none-any.whl';

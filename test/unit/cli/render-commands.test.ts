@@ -37,6 +37,7 @@ const regen = (partial: Partial<RegenerateResult> = {}): RegenerateResult => ({
   adopted: [],
   rejected: [],
   forgotten: [],
+  altered: [],
   problems: [],
   durationMs: 4,
   ...partial,
