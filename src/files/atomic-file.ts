@@ -10,6 +10,14 @@ export function tempNameFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${counter}.tmp`);
 }
 
+const TEMP_NAME = /^\..+\.(\d+)\.\d+\.tmp$/;
+
+/** The pid in a name made by `tempNameFor`, or `null` for any other name. */
+export function tempOwnerPid(name: string): number | null {
+  const match = TEMP_NAME.exec(name);
+  return match === null ? null : Number(match[1]);
+}
+
 export interface AtomicWriteOptions {
   /**
    * fsync the file before the rename and the directory after it, so the new

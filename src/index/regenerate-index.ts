@@ -14,6 +14,7 @@ import {
 } from '../repository/inventory-store.js';
 import { withLock, type LockOptions } from '../repository/repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from '../repository/repository-paths.js';
+import { removeStaleTempFiles } from '../repository/stale-temp-files.js';
 import { BackgroundPublisher } from './background-publisher.js';
 import { appendSummaryChanges, readSummary, SummaryTable, writeSummary, type PublishedProject } from './index-summary.js';
 import {
@@ -118,6 +119,8 @@ const BACKGROUND_FROM = 500;
 /** The regeneration itself; the caller holds the repository lock. */
 export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolean): Promise<RegenerateResult> {
   const started = performance.now();
+  // Temp files of a writer killed mid-write; a full run also looks where a scan would.
+  removeStaleTempFiles(full ? [paths.tmp, paths.state, paths.inventory, paths.dirty, paths.dir, paths.packages] : [paths.tmp]);
   const scan = await scanPackagesLocked(paths, full);
   const dirty = listDirty(paths);
   const renderer = rendererFingerprint();
@@ -163,6 +166,8 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   };
 
   const refresh = (project: string): void => {
+    // A crash while this project's pages were written left its temp files here.
+    removeStaleTempFiles([path.join(paths.simple, project)]);
     const { file, bytes } = readProjectInventoryBytes(paths, project);
     if (bytes === undefined) return remove(project);
     const before = previous.find(project);

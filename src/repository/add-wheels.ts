@@ -7,6 +7,7 @@ import { collectWheelLocked, type CollectedWheel, type CollectOutcome } from './
 import { withLock, type LockOptions } from './repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from './repository-paths.js';
 import { followOwnChange, readScanState, writeScanState } from './scan-state.js';
+import { removeStaleTempFiles } from './stale-temp-files.js';
 
 /** Where to collect into, and how to wait for the lock. */
 export interface RepositoryTarget {
@@ -37,6 +38,7 @@ export async function collectWheelsLocked(
   wheels: readonly string[],
   options: { readonly replace: boolean },
 ): Promise<CollectedBatch> {
+  removeStaleTempFiles([paths.tmp]);
   const collected: CollectedWheel[] = [];
   const rejected: RejectedFile[] = [];
   const outcomes: CollectOutcome[] = [];
@@ -74,6 +76,7 @@ export async function collectWheel(options: CollectWheelOptions): Promise<Collec
   return withLock(
     paths.lock,
     async () => {
+      removeStaleTempFiles([paths.tmp]);
       const outcome = await collectWheelLocked(paths, options.file, {
         replace: options.replace === true,
         ...(options.filename === undefined ? {} : { filename: options.filename }),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { hashFile } from './hash-file.js';
+import { hashFile } from '../files/hash-file.js';
 import type { WheelRecord } from './inventory-schema.js';
 import { listInventoryProjects, readProjectInventory, writeProjectInventory } from './inventory-store.js';
 import type { RepositoryPaths } from './repository-paths.js';

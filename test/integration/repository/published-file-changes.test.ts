@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { regenerateIndex } from '../../../src/index/regenerate-index.js';
-import { addWheels } from '../../../src/repository/add-wheels.js';
+import { addWheels } from '../../../src/publishing/add-wheels.js';
 import { repositoryPaths, type RepositoryPaths } from '../../../src/repository/repository-paths.js';
 import { writeWheel } from './support/make-wheel.js';
 import { sha256File, tempDir } from './support/tree.js';
