@@ -188,8 +188,8 @@ export class WheelConflictError extends WheelRejectedError {
   ) {
     super(
       file,
-      `a different file of the same release and tags is already in repository '${repository}' ` +
-        `as ${existingFile} (sha256 ${existingSha256}, new ${newSha256}); wheels are immutable`,
+      `wheels are immutable: a different file of the same release and tags is already in repository ` +
+        `'${repository}' as ${existingFile} (sha256 ${existingSha256}, new ${newSha256})`,
       options,
     );
   }

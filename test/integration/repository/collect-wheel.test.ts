@@ -158,7 +158,7 @@ describe('collecting a wheel', () => {
     const before = snapshot(root);
 
     const error = await rejection(collectWheel({ root, repository: 'glibc', file: second }));
-    expect(error.reason).toMatch(/a different file of the same release and tags is already in repository 'glibc'/);
+    expect(error.reason).toMatch(/wheels are immutable: a different file of the same release and tags is already in repository 'glibc'/);
     expect(error.hint).toMatch(/--replace/);
     expect(snapshot(root)).toEqual(before);
 
