@@ -195,6 +195,24 @@ export class WheelConflictError extends WheelRejectedError {
   }
 }
 
+/**
+ * The farm server refused a token: 401 when it is unknown or revoked (nothing
+ * was written), 403 when it was used outside its scope (a target or a
+ * repository it does not cover). Retrying does not help; a worker whose token
+ * gets 401 stops taking jobs and hands back the one it holds.
+ */
+export class AccessDeniedError extends FarmError {
+  readonly code = 'E_ACCESS_DENIED';
+  readonly exitCode = ExitCode.usage;
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+    options: FarmErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
 /** Something named does not exist: a request id, a project, an image. */
 export class NotFoundError extends FarmError {
   readonly code = 'E_NOT_FOUND';
@@ -218,7 +236,8 @@ export function isDeterministicFailure(error: unknown): boolean {
     code === 'E_WHEEL_REJECTED' ||
     code === 'E_CONFIG' ||
     code === 'E_INPUT' ||
-    code === 'E_USAGE'
+    code === 'E_USAGE' ||
+    code === 'E_ACCESS_DENIED'
   );
 }
 

@@ -18,6 +18,7 @@ import { registerShow } from './commands/show.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerTriggers } from './commands/triggers.js';
 import { registerWorker } from './commands/worker.js';
+import { registerWorkers } from './commands/workers.js';
 import type { CliContext } from './context.js';
 import { examples } from './options.js';
 
@@ -76,6 +77,7 @@ export function buildProgram(ctx: CliContext, result: { code: ExitCode }): Comma
   registerRequestCommands(program, ctx, run);
   registerLogs(program, ctx, run);
   registerWorker(program, ctx, run);
+  registerWorkers(program, ctx, run);
   registerRepositoryCommands(program, ctx, run);
   registerShow(program, ctx, run);
   registerServe(program, ctx, run);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { WorkerInfo, type WorkerView } from './worker-info.js';
 import type { WorkerHeartbeat } from './worker-registry.js';
 
 /** Tuning of `RedisWorkerRegistry`. */
@@ -36,24 +37,64 @@ export class RedisWorkerRegistry implements WorkerHeartbeat {
     return `${this.#prefix}worker:${workerId}:alive`;
   }
 
+  /** The key holding what `workerId` last said about itself (JSON `WorkerInfo`). */
+  infoKey(workerId: string): string {
+    return `${this.#prefix}worker:${workerId}:info`;
+  }
+
   /** The sorted set of every worker seen. */
   get knownKey(): string {
     return `${this.#prefix}workers`;
   }
 
-  async heartbeat(workerId: string): Promise<void> {
+  async heartbeat(workerId: string, info?: WorkerInfo): Promise<void> {
     const now = Date.now();
-    await this.redis
+    const multi = this.redis
       .multi()
       .set(this.aliveKey(workerId), new Date(now).toISOString(), 'EX', this.ttlSeconds)
       .zadd(this.knownKey, now, workerId)
       // Bounded growth: one entry per worker process ever started.
-      .zremrangebyscore(this.knownKey, '-inf', now - this.#forgetAfterMs)
-      .exec();
+      .zremrangebyscore(this.knownKey, '-inf', now - this.#forgetAfterMs);
+    if (info !== undefined) multi.set(this.infoKey(workerId), JSON.stringify(info), 'PX', this.#forgetAfterMs);
+    await multi.exec();
   }
 
   async unregister(workerId: string): Promise<void> {
-    await this.redis.del(this.aliveKey(workerId));
+    const info = await this.#info(workerId);
+    const multi = this.redis.multi().del(this.aliveKey(workerId));
+    if (info !== undefined) {
+      const stopped: WorkerInfo = { ...info, running: [], stoppedAt: new Date().toISOString() };
+      multi.set(this.infoKey(workerId), JSON.stringify(stopped), 'PX', this.#forgetAfterMs);
+    }
+    await multi.exec();
+  }
+
+  /**
+   * The workers seen in the last `sinceMs` (default: all still remembered),
+   * most recently seen first, with what each last said about itself.
+   */
+  async list(sinceMs?: number): Promise<WorkerView[]> {
+    const min = sinceMs === undefined ? '-inf' : Date.now() - sinceMs;
+    const flat = await this.redis.zrevrangebyscore(this.knownKey, '+inf', min, 'WITHSCORES');
+    const views: WorkerView[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const id = flat[i]!;
+      const [info, alive] = await Promise.all([this.#info(id), this.isAlive(id)]);
+      views.push({ id, info, alive, lastSeen: Number(flat[i + 1]) });
+    }
+    return views;
+  }
+
+  async #info(workerId: string): Promise<WorkerInfo | undefined> {
+    const raw = await this.redis.get(this.infoKey(workerId));
+    if (raw === null) return undefined;
+    try {
+      const parsed = WorkerInfo.safeParse(JSON.parse(raw));
+      // Written by another farm version, perhaps: show the worker without details rather than fail.
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async isAlive(workerId: string): Promise<boolean> {

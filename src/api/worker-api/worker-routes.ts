@@ -22,20 +22,10 @@ import { validate } from '../../validation/validate.js';
 import { header } from '../forges.js';
 import { AccessDenied, sendError, type TokenGuard } from '../auth/token-guard.js';
 import { appendLogPiece } from './log-append.js';
+import type { WorkerHello } from './worker-hello.js';
 
 /** Where the worker API lives. */
 export const WORKER_API = '/api/v1';
-
-/** The answer of `hello`. */
-export const WorkerHello = z.strictObject({
-  token: z.string(),
-  /** Targets the token may serve (every target when it names none). */
-  targets: z.array(z.string()),
-  repositories: z.array(z.string()).nullable(),
-  /** Base URL of the served repositories (`<indexUrl><repo>/simple/`), or null: the API's own URL. */
-  indexUrl: z.string().nullable(),
-});
-export type WorkerHello = z.infer<typeof WorkerHello>;
 
 export interface WorkerRouteDeps {
   readonly config: FarmConfig;

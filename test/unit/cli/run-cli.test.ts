@@ -47,6 +47,7 @@ describe('usage errors exit 2 with a pip-style message', () => {
     [['add', 'x.whl'], [/^error: required option '-r, --repo <name>' not specified$/m]],
     [['recipes', 'show', 'pillow', '--target', 'glibc-x86_64'], [/^error: required option '-v, --version <version>' not specified$/m]],
     [['api'], [/^error: farm api needs the farm's shared Redis$/m, /^hint: set REDIS_URL/m]],
+    [['workers'], [/^error: farm workers needs the farm's shared Redis$/m, /^hint: set REDIS_URL/m]],
     [['schedule', 'run', 'nightly'], [/^error: farm schedule needs the farm's shared Redis$/m]],
     [['retry', 'req1', '--no-wait'], [/^error: --no-wait needs a shared Redis/m]],
   ])('farm %j', async (argv, patterns) => {
@@ -80,7 +81,7 @@ describe('help', () => {
     ['build'], ['status'], ['logs'], ['cancel'], ['retry'], ['worker'], ['doctor'], ['index'], ['add'], ['yank'], ['unyank'], ['show'],
     ['serve'], ['images'], ['images list'], ['images bootstrap'], ['images pull'], ['recipes'], ['recipes check'],
     ['recipes show'], ['api'], ['schedule'], ['schedule list'], ['schedule run'], ['schedule pause'], ['schedule resume'],
-    ['tokens'], ['tokens create'], ['tokens list'], ['tokens revoke'],
+    ['tokens'], ['tokens create'], ['tokens list'], ['tokens revoke'], ['workers'],
   ])('farm %s --help shows examples and exits 0', async (command) => {
     const { code, stdout } = await run(...command.split(' '), '--help');
     expect(code).toBe(0);
@@ -91,7 +92,7 @@ describe('help', () => {
   it('every command is covered by the help test above', async () => {
     const { stdout } = await run('--help');
     const commands = [...stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
-    expect(commands).toEqual(['build', 'status', 'cancel', 'retry', 'logs', 'worker', 'index', 'add', 'yank', 'unyank', 'show', 'serve', 'images', 'recipes', 'doctor', 'api', 'schedule', 'tokens', 'help']);
+    expect(commands).toEqual(['build', 'status', 'cancel', 'retry', 'logs', 'worker', 'workers', 'index', 'add', 'yank', 'unyank', 'show', 'serve', 'images', 'recipes', 'doctor', 'api', 'schedule', 'tokens', 'help']);
   });
 
   it('farm with no command prints the help and exits 2', async () => {
