@@ -11,6 +11,11 @@ export interface ConfigEnv {
   FARM_INDEX_URL?: string | undefined;
   FARM_RECIPES?: string | undefined;
   REDIS_URL?: string | undefined;
+  /** `redis.tls.ca`, `.cert`, `.key` and `redis.passwordFile`. */
+  REDIS_TLS_CA?: string | undefined;
+  REDIS_TLS_CERT?: string | undefined;
+  REDIS_TLS_KEY?: string | undefined;
+  REDIS_PASSWORD_FILE?: string | undefined;
   DOCKER_HOST?: string | undefined;
 }
 
@@ -34,12 +39,24 @@ export function parseConfig(
   fromFile.root = path.resolve(baseDir, fromFile.root);
   if (fromFile.stateDir !== undefined) fromFile.stateDir = path.resolve(baseDir, fromFile.stateDir);
   if (fromFile.recipes.dir !== undefined) fromFile.recipes.dir = path.resolve(baseDir, fromFile.recipes.dir);
+  if (fromFile.redis.passwordFile !== undefined) fromFile.redis.passwordFile = path.resolve(baseDir, fromFile.redis.passwordFile);
+  const tls = fromFile.redis.tls;
+  if (tls !== undefined) {
+    for (const key of ['ca', 'cert', 'key'] as const) if (tls[key] !== undefined) tls[key] = path.resolve(baseDir, tls[key]);
+  }
   const merged: Record<string, unknown> = structuredClone(fromFile);
   const set = (key: string, value: unknown) => {
     merged[key] = { ...(merged[key] as object), ...(value as object) };
   };
   if (env.FARM_ROOT) merged['root'] = env.FARM_ROOT;
   if (env.REDIS_URL) set('redis', { url: env.REDIS_URL });
+  if (env.REDIS_PASSWORD_FILE) set('redis', { passwordFile: path.resolve(env.REDIS_PASSWORD_FILE) });
+  const tlsEnv = { ca: env.REDIS_TLS_CA, cert: env.REDIS_TLS_CERT, key: env.REDIS_TLS_KEY };
+  for (const [key, value] of Object.entries(tlsEnv)) {
+    if (!value) continue;
+    const redis = merged['redis'] as { tls?: Record<string, string> };
+    set('redis', { tls: { ...redis.tls, [key]: path.resolve(value) } });
+  }
   if (env.FARM_INDEX_URL) set('upstream', { indexUrl: env.FARM_INDEX_URL });
   if (env.FARM_RECIPES) set('recipes', { dir: env.FARM_RECIPES });
   if (env.DOCKER_HOST) {

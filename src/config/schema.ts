@@ -39,6 +39,23 @@ export const DockerHostConfig = z.strictObject({
 });
 export type DockerHostConfig = z.infer<typeof DockerHostConfig>;
 
+/** TLS files of a `rediss://` connection. */
+export const RedisTlsConfig = z
+  .strictObject({
+    /** CA certificate(s) that signed the server's certificate (default: the system's CAs). */
+    ca: z.string().min(1).optional(),
+    /** Client certificate, for a server with `tls-auth-clients yes`. */
+    cert: z.string().min(1).optional(),
+    /** The client certificate's private key. */
+    key: z.string().min(1).optional(),
+    /** The name the server's certificate must carry, when it differs from the URL's host. */
+    servername: z.string().min(1).optional(),
+  })
+  .refine((tls) => (tls.cert === undefined) === (tls.key === undefined), {
+    message: 'redis.tls.cert and redis.tls.key go together',
+  });
+export type RedisTlsConfig = z.infer<typeof RedisTlsConfig>;
+
 /** Per-target overrides of the catalog. */
 export const TargetConfig = z.strictObject({
   /** Builder image; when unset, chosen by `images.source`. */
@@ -188,8 +205,24 @@ export const FarmConfig = z.strictObject({
       url: z.string().regex(/^(redis|rediss|unix):\/\//, 'expected a redis:// URL').optional(),
       /** The redis-server binary used in embedded mode. */
       serverBinary: z.string().default('redis-server'),
+      /**
+       * TLS for a `rediss://` URL (Redis across the internet): the CA that
+       * signed the server's certificate, and a client certificate and key
+       * when the server asks for one (`tls-auth-clients yes`). PEM files.
+       */
+      tls: RedisTlsConfig.optional(),
+      /**
+       * A file holding the Redis password (a Docker or systemd secret),
+       * instead of putting it in the URL. The user name (ACL) stays in the URL.
+       */
+      passwordFile: z.string().min(1).optional(),
     })
-    .prefault({}),
+    .prefault({})
+    .superRefine((redis, ctx) => {
+      if (redis.tls !== undefined && redis.url !== undefined && !redis.url.startsWith('rediss://')) {
+        ctx.addIssue({ code: 'custom', path: ['tls'], message: 'redis.tls needs a rediss:// URL (redis.url or REDIS_URL)' });
+      }
+    }),
   docker: z
     .strictObject({
       hosts: z
