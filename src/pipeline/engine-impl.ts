@@ -19,6 +19,7 @@ import { JOB_NAMES } from './job-processors.js';
 import type { ResolveJobData } from './job-data.js';
 import { DEFAULT_PREFIX, FarmKeys, REQUEST_QUEUE, requestJobId, targetQueue } from './keys.js';
 import { JOB_OPTIONS, QueueSet } from './queues.js';
+import { checkRedis } from '../redis/check-redis.js';
 import { redisOptions } from '../redis/redis-connection.js';
 import { prepareRequest } from './request-input.js';
 import { RequestStore } from './request-store.js';
@@ -50,7 +51,9 @@ export async function createEngine(config: FarmConfig, options: EngineOptions): 
   if (redisUrl === undefined) {
     throw new UsageError('no Redis configured: set REDIS_URL, or use embedded mode (withEmbeddedRedis)');
   }
-  const connection = redisOptions(redisUrl);
+  const connection = redisOptions(redisUrl, config.redis);
+  // Fails fast with the reason (wrong CA, password...) instead of retrying forever.
+  await checkRedis(connection);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const keys = new FarmKeys(prefix);
   const redis = new Redis(connection);

@@ -27,6 +27,7 @@ import { slotPriority } from './slot-priority.js';
 import { withLocalWorkers } from '../docker/local-workers.js';
 import { DEFAULT_PREFIX, FarmKeys, MIRROR_QUEUE, REQUEST_QUEUE, targetQueue } from './keys.js';
 import { QueueSet } from './queues.js';
+import { checkRedis } from '../redis/check-redis.js';
 import { redisOptions } from '../redis/redis-connection.js';
 import { repositoryAdapter } from './repository-adapter.js';
 import { requestProcessor } from './request-processor.js';
@@ -48,7 +49,8 @@ export async function startWorkerPool(config: FarmConfig, options: WorkerOptions
   }
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const tuning = options.tuning ?? {};
-  const connection = redisOptions(redisUrl);
+  const connection = redisOptions(redisUrl, config.redis);
+  await checkRedis(connection);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const keys = new FarmKeys(prefix);
   const stateDir = stateDirOf(config);

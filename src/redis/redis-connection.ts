@@ -4,17 +4,19 @@
  */
 import type { RedisOptions } from 'bullmq';
 import { UsageError } from '../errors.js';
+import { securityOptions, type RedisSecurity } from './redis-security.js';
 
 /**
- * ioredis options for `redis://`, `rediss://` or `unix:///path/to.sock`.
+ * ioredis options for `redis://`, `rediss://` or `unix:///path/to.sock`,
+ * with the TLS files and password file of `security` (`config.redis`) read.
  * `maxRetriesPerRequest: null` is what BullMQ workers require.
  */
-export function redisOptions(url: string): RedisOptions {
+export function redisOptions(url: string, security: RedisSecurity = {}): RedisOptions {
   const base: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true };
   if (url.startsWith('unix://')) {
     const socketPath = url.slice('unix://'.length);
     if (!socketPath.startsWith('/')) throw new UsageError(`redis url '${url}': unix socket path must be absolute`);
-    return { ...base, path: socketPath };
+    return { ...base, path: socketPath, ...securityOptions(false, { ...security, tls: undefined }) };
   }
   let parsed: URL;
   try {
@@ -33,6 +35,6 @@ export function redisOptions(url: string): RedisOptions {
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
     ...(Number.isInteger(db) ? { db } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...securityOptions(parsed.protocol === 'rediss:', security),
   };
 }

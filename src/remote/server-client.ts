@@ -8,7 +8,7 @@ import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import pRetry from 'p-retry';
 import { TransientError, type FarmError } from '../errors.js';
-import { hashFile } from '../repository/hash-file.js';
+import { hashFile } from '../files/hash-file.js';
 import type { BuildProvenance } from '../repository/inventory-schema.js';
 import { validate } from '../validation/validate.js';
 import { parseWheelFilename } from '../wheels/wheel-filename.js';

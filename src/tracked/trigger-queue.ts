@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { Forge, type FarmConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { checkRedis } from '../redis/check-redis.js';
 import { redisOptions } from '../redis/redis-connection.js';
 import { bullConnection } from '../redis/bull-connection.js';
 import type { ConnectionOptions } from '../pipeline/engine.js';
@@ -81,8 +82,9 @@ export function sharedRedisUrl(config: FarmConfig, options: ConnectionOptions, w
 export async function openTriggerQueue(config: FarmConfig, options: ConnectionOptions = {}): Promise<TriggerQueue> {
   const redisUrl = sharedRedisUrl(config, options, 'the trigger queue');
   const prefix = options.prefix ?? 'farm';
-  const redis = new Redis({ ...redisOptions(redisUrl), maxRetriesPerRequest: 3 });
-  const queue = new Queue(TRIGGER_QUEUE, { connection: bullConnection(redisUrl), prefix, defaultJobOptions: JOB_OPTIONS });
+  await checkRedis(redisOptions(redisUrl, config.redis));
+  const redis = new Redis({ ...redisOptions(redisUrl, config.redis), maxRetriesPerRequest: 3 });
+  const queue = new Queue(TRIGGER_QUEUE, { connection: bullConnection(redisUrl, config.redis), prefix, defaultJobOptions: JOB_OPTIONS });
   await queue.waitUntilReady();
   const records = new TriggerRecords(redis, prefix);
   let closed = false;

@@ -66,7 +66,7 @@ export function triggerIdOf(data: TriggerJobData, jobId: string): string {
 export async function startTriggerWorker(config: FarmConfig, deps: TriggerWorkerDeps): Promise<TriggerWorker> {
   const redisUrl = sharedRedisUrl(config, deps, 'the trigger worker');
   const prefix = deps.prefix ?? 'farm';
-  const redis = new Redis({ ...redisOptions(redisUrl), maxRetriesPerRequest: 3 });
+  const redis = new Redis({ ...redisOptions(redisUrl, config.redis), maxRetriesPerRequest: 3 });
   const records = new TriggerRecords(redis, prefix);
   const git = deps.git ?? gitClient();
   const cwd = deps.cwd ?? process.cwd();
@@ -117,7 +117,7 @@ export async function startTriggerWorker(config: FarmConfig, deps: TriggerWorker
   }
 
   const worker = new Worker(TRIGGER_QUEUE, processJob, {
-    connection: bullConnection(redisUrl),
+    connection: bullConnection(redisUrl, config.redis),
     prefix,
     concurrency: deps.concurrency ?? 2,
   });

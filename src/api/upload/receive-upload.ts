@@ -4,13 +4,14 @@
  * computed. Nothing is published here; the caller verifies and collects, and
  * removes the temporary file in every case.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Multipart } from '@fastify/multipart';
+import { digestingStream } from '../../files/hash-file.js';
 
 /** The file part as received. */
 export interface ReceivedFile {
@@ -79,18 +80,10 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, options: Re
       options.onFile?.(part.filename, fields);
       await mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
       tmp = path.join(options.tmpDir, `upload-${process.pid}-${randomBytes(8).toString('hex')}`);
-      const hash = createHash('sha256');
-      let size = 0;
-      const count = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          hash.update(chunk);
-          size += chunk.length;
-          callback(null, chunk);
-        },
-      });
-      await pipeline(part.file, count, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      const digesting = digestingStream();
+      await pipeline(part.file, digesting.stream, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
       if (part.file.truncated) throw new UploadTooLarge(options.limitBytes);
-      file = { filename: part.filename, path: tmp, sha256: hash.digest('hex'), size };
+      file = { filename: part.filename, path: tmp, ...digesting.digest() };
     }
     return { fields, file };
   } catch (error) {

@@ -20,10 +20,13 @@ async function workers(ctx: CliContext, options: WorkersOptions): Promise<ExitCo
     });
   }
   const { Redis } = await import('ioredis');
-  const { redisOptions } = await import('../../pipeline/redis-connection.js');
+  const { redisOptions } = await import('../../redis/redis-connection.js');
   const { FarmKeys, DEFAULT_PREFIX } = await import('../../pipeline/keys.js');
   const { RedisWorkerRegistry } = await import('../../docker/redis-worker-registry.js');
-  const redis = new Redis({ ...redisOptions(config.redis.url!), maxRetriesPerRequest: 1 });
+  const { checkRedis } = await import('../../redis/check-redis.js');
+  const connection = redisOptions(config.redis.url!, config.redis);
+  await checkRedis(connection);
+  const redis = new Redis({ ...connection, maxRetriesPerRequest: 1 });
   try {
     const keys = new FarmKeys(prefixOption(ctx).prefix ?? DEFAULT_PREFIX);
     const views = await new RedisWorkerRegistry(redis, { prefix: keys.workerRegistryPrefix() }).list(hours * 3600_000);

@@ -8,13 +8,14 @@
 import { constants } from 'node:fs';
 import { access, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { FarmConfig } from '../../config/schema.js';
 import { targetSettings } from '../../config/target-settings.js';
 import { BINFMT_DIR, readBinfmtStatus } from '../../docker/binfmt.js';
 import { dockerClientFor } from '../../docker/docker-hosts.js';
 import { nativePlatform, QEMU_HANDLER } from '../../docker/host-placement.js';
 import { presentImages, selectImage, type PresentImage } from '../../images/index.js';
+import { FarmError } from '../../errors.js';
+import { checkRedis } from '../../redis/check-redis.js';
 import { redisOptions } from '../../redis/redis-connection.js';
 import type { DockerPlatform } from '../../targets/catalog.js';
 import type { BinfmtProbe, DoctorProbes } from './checks.js';
@@ -99,15 +100,12 @@ export function hostProbes(config: FarmConfig, env: NodeJS.ProcessEnv, binfmtDir
     },
     binfmt: (platform) => probeBinfmt(platform, binfmtDir),
     async pingRedis(url) {
-      const client = new Redis({ ...redisOptions(url), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      client.on('error', () => {});
       try {
-        await withTimeout(client.connect().then(() => client.ping()), 'redis');
+        await checkRedis(redisOptions(url, config.redis));
         return { ok: true };
       } catch (error) {
-        return { ok: false, error: message(error) };
-      } finally {
-        client.disconnect();
+        const hint = error instanceof FarmError && error.hint !== undefined ? ` (${error.hint})` : '';
+        return { ok: false, error: `${message(error)}${hint}` };
       }
     },
     which: (binary) => which(binary, env),

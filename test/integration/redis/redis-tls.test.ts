@@ -9,9 +9,10 @@ import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { ConfigError, HostError } from '../../../src/errors.js';
-import { redisOptions } from '../../../src/pipeline/redis-connection.js';
+import { redisOptions } from '../../../src/redis/redis-connection.js';
 import { checkRedis } from '../../../src/redis/check-redis.js';
-import { securityOptions, type RedisSecurity } from '../../../src/redis/redis-security.js';
+import type { RedisSecurity } from '../../../src/redis/redis-security.js';
+import { cleanEnv, runFarm } from '../cli/support/farm-process.js';
 import { startTlsRedis, type TlsRedis } from '../../support/tls-redis.js';
 
 let redis: TlsRedis;
@@ -24,9 +25,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function options(url: string, security: RedisSecurity) {
-  return { ...redisOptions(url), ...securityOptions(url.startsWith('rediss://'), security) };
-}
+const options = (url: string, security: RedisSecurity) => redisOptions(url, security);
 
 const good = (): RedisSecurity => ({ tls: { ca: redis.ca, cert: redis.clientCert, key: redis.clientKey } });
 
@@ -102,5 +101,19 @@ describe('Redis over TLS with a client certificate and an ACL user', () => {
     expect(() => parseConfig('redis: { url: "rediss://h:6379", tls: { cert: c.pem } }', 'farm.config.yaml')).toThrow(/cert and redis.tls.key go together/);
     const config = parseConfig('redis: { url: "rediss://h:6379", tls: { ca: ca.pem } }', '/etc/farm/farm.config.yaml', { REDIS_TLS_CERT: '/run/secrets/c.pem', REDIS_TLS_KEY: '/run/secrets/k.pem' }, '/etc/farm');
     expect(config.redis.tls).toEqual({ ca: '/etc/farm/ca.pem', cert: '/run/secrets/c.pem', key: '/run/secrets/k.pem' });
+  });
+
+  it('farm worker with a wrong CA exits at start (status 2) with the reason, and farm workers with the right one answers', async () => {
+    const env = (ca: string) => cleanEnv({ REDIS_URL: redis.url, REDIS_TLS_CA: ca, REDIS_TLS_CERT: redis.clientCert, REDIS_TLS_KEY: redis.clientKey, FARM_REDIS_PREFIX: 'farm-tls-it' });
+    const start = Date.now();
+    const worker = await runFarm(['worker', '--targets', 'glibc-x86_64'], { env: env(redis.wrongCa) });
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toMatch(/^error: Redis at rediss:\/\/127\.0\.0\.1:\d+: its TLS certificate is not trusted/m);
+    expect(worker.stderr).toMatch(/^hint: set redis\.tls\.ca \(or REDIS_TLS_CA\)/m);
+    expect(worker.stderr).not.toContain(redis.password);
+    expect(Date.now() - start).toBeLessThan(60_000);
+    const workers = await runFarm(['workers'], { env: env(redis.ca) });
+    expect(workers.stderr).toBe('');
+    expect(workers.code).toBe(0);
   });
 });
