@@ -7,6 +7,7 @@
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { validate } from '../validation/validate.js';
+import { TOOLCHAIN_MOUNT_PATH, ToolchainUse, toolchainEnv, toolchainMount } from './toolchain-mount.js';
 
 /** Label keys every farm container carries; the sweeper and `farm` CLI select on them. */
 export const FARM_LABELS = {
@@ -21,6 +22,8 @@ export const FARM_LABELS = {
 export const CACHE_MOUNT_PATH = '/farm/cache';
 /** pip's cache inside the cache volume (`PIP_CACHE_DIR`). */
 export const PIP_CACHE_PATH = `${CACHE_MOUNT_PATH}/pip`;
+/** ccache's objects inside the cache volume (`CCACHE_DIR`), for native, emulated and hybrid builds. */
+export const CCACHE_PATH = `${CACHE_MOUNT_PATH}/ccache`;
 /** Downloaded sdists and wheels inside the cache volume (`FARM_DOWNLOAD_DIR`). */
 export const DOWNLOAD_CACHE_PATH = `${CACHE_MOUNT_PATH}/downloads`;
 /** Default container path of the output directory. */
@@ -76,6 +79,8 @@ export const BuildStep = z
     inputs: z.array(InputMount).default([]),
     /** Mount the target's cache volume at `CACHE_MOUNT_PATH`. */
     cache: z.boolean().default(true),
+    /** farm's native toolchain (hybrid compiler and/or ccache), see `toolchain-mount.ts`. */
+    toolchain: ToolchainUse.optional(),
     /** `uid:gid` (or a user name the image knows). */
     user: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, 'expected uid:gid').default(DEFAULT_USER),
     limits: z
@@ -100,6 +105,12 @@ export const BuildStep = z
       }
     };
     if (step.cache) claim(CACHE_MOUNT_PATH, 'the cache volume', ['cache']);
+    if (step.toolchain) {
+      claim(TOOLCHAIN_MOUNT_PATH, 'the toolchain volume', ['toolchain']);
+      if (step.toolchain.ccache && !step.cache) {
+        ctx.addIssue({ code: 'custom', path: ['toolchain', 'ccache'], message: 'ccache keeps its objects in the cache volume: set cache: true or ccache: false' });
+      }
+    }
     if (step.output) claim(step.output.containerPath, 'output', ['output', 'containerPath']);
     step.inputs.forEach((input, i) => claim(input.containerPath, `inputs.${i}`, ['inputs', i, 'containerPath']));
   });
@@ -193,8 +204,11 @@ export function buildContainerSpec(stepInput: BuildStepInput, ctxInput: StepCont
   for (const input of step.inputs) {
     mounts.push({ Type: 'bind', Source: input.hostPath, Target: input.containerPath, ReadOnly: true });
   }
+  if (step.toolchain) mounts.push(toolchainMount(step.toolchain));
 
-  const env = { ...defaultEnv(step), ...step.env };
+  // The toolchain's PATH goes in front of the step's own PATH, or else the image's.
+  const tools = step.toolchain ? toolchainEnv(step.toolchain, CCACHE_PATH, step.env['PATH'] ?? step.toolchain.basePath) : {};
+  const env = { ...defaultEnv(step), ...step.env, ...tools };
   const root = isRootUser(step.user);
 
   return {

@@ -9,9 +9,10 @@ import { planBootstrap, type BootstrapStep } from './bootstrap-plan.js';
 import { findBuildersDir, readRecipeFiles } from './builders-dir.js';
 import { inspectImage, type ImagesDocker, type InspectedImage } from './docker-port.js';
 import { bootstrapGlibc, type FamilyContext } from './glibc-bootstrap.js';
-import { checkBootstrapHost } from './host-checks.js';
+import { checkBootstrapHost, hostDebianArch } from './host-checks.js';
 import { IMAGE_LABELS } from './image-names.js';
 import { bootstrapMusl } from './musl-bootstrap.js';
+import { bootstrapToolchain } from './toolchain-bootstrap.js';
 import type { OnImageProgress } from './progress.js';
 
 /** Options of `farm images bootstrap`. */
@@ -89,7 +90,9 @@ export async function bootstrapImages(options: BootstrapOptions): Promise<Bootst
     recipeFiles: {
       glibc: await readRecipeFiles(buildersDir, 'glibc'),
       musl: await readRecipeFiles(buildersDir, 'musl'),
+      toolchain: await readRecipeFiles(buildersDir, 'toolchain'),
     },
+    hostArch: hostDebianArch(),
   });
   const docker = options.docker ?? new Docker();
   const onProgress = options.onProgress ?? (() => {});
@@ -110,7 +113,7 @@ export async function bootstrapImages(options: BootstrapOptions): Promise<Bootst
     }),
   );
   const toBuild = decisions.filter((d) => d.reason !== undefined);
-  if (toBuild.length > 0) await checkBootstrapHost(toBuild.map((d) => d.step.target));
+  if (toBuild.length > 0) await checkBootstrapHost(toBuild.flatMap((d) => (d.step.target === undefined ? [] : [d.step.target])));
 
   const limit = pLimit(options.concurrency ?? 2);
   const byImage = new Map<string, Promise<BootstrapResult>>();
@@ -119,7 +122,7 @@ export async function bootstrapImages(options: BootstrapOptions): Promise<Bootst
     if (reason === undefined && present !== undefined) {
       onProgress({
         kind: 'done',
-        target: step.target.id,
+        target: step.subject,
         image: step.image,
         status: 'skipped',
         message: 'skipped: present (same recipe hash)',
@@ -161,22 +164,29 @@ async function buildStep(
 ): Promise<{ image: InspectedImage; logPath: string; durationMs: number }> {
   const started = Date.now();
   const what =
-    step.family === 'glibc'
-      ? `debootstrap ${step.params['suite']} (${step.target.debianArch})`
-      : `compile CPython ${step.python} for musl in ${step.builder}`;
+    step.family === 'toolchain'
+      ? `debootstrap ${step.params['suite']} (amd64) with gcc ${step.params['gcc']} cross compilers`
+      : step.family === 'glibc'
+        ? `debootstrap ${step.params['suite']} (${step.target.debianArch})`
+        : `compile CPython ${step.python} for musl in ${step.builder}`;
   ctx.onProgress({
     kind: 'start',
-    target: step.target.id,
+    target: step.subject,
     image: step.image,
     message: `building (${reason}${step.neededBy ? `, needed by ${step.neededBy}` : ''}): ${what}`,
   });
-  const log = await BootstrapLog.open(ctx.logDir, step.target.id, step.image, ctx.onProgress);
+  const log = await BootstrapLog.open(ctx.logDir, step.subject, step.image, ctx.onProgress);
   const family: FamilyContext = { docker: ctx.docker, buildersDir: ctx.buildersDir, workDir: ctx.workDir, log };
   try {
-    const image = step.family === 'glibc' ? await bootstrapGlibc(step, family) : await bootstrapMusl(step, family);
+    const image =
+      step.family === 'toolchain'
+        ? await bootstrapToolchain(step, family)
+        : step.family === 'glibc'
+          ? await bootstrapGlibc(step, family)
+          : await bootstrapMusl(step, family);
     ctx.onProgress({
       kind: 'done',
-      target: step.target.id,
+      target: step.subject,
       image: step.image,
       status: 'built',
       message: `built ${image.Id.slice(0, 19)} (${image.Architecture ?? '?'}${image.Variant ? `/${image.Variant}` : ''})`,
@@ -197,7 +207,7 @@ function result(
   logPath: string | undefined,
 ): BootstrapResult {
   return {
-    target: step.target.id,
+    target: step.subject,
     python: step.python,
     image: step.image,
     status,

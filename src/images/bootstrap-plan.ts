@@ -1,8 +1,8 @@
 import { UsageError } from '../errors.js';
-import { TARGETS, type Target } from '../targets/catalog.js';
-import type { BuilderFamily } from './builders-dir.js';
+import { TARGETS, type DockerPlatform, type Target } from '../targets/catalog.js';
 import { bootstrapImageName, bootstrapLabels, interpreterPath } from './image-names.js';
 import { recipeHash, type RecipeFile } from './recipe-hash.js';
+import { SUITE_GCC, crossCompilable, toolchainImageName } from './toolchain-image.js';
 
 /**
  * Bumped when what farm adds while turning a rootfs into an image (env,
@@ -18,10 +18,11 @@ export const DEBIAN_SUITE_PYTHON: Readonly<Record<string, string>> = {
   trixie: '3.13',
 };
 
-/** One image `farm images bootstrap` builds. */
-export interface BootstrapStep {
-  readonly target: Target;
-  readonly family: BuilderFamily;
+interface StepBase {
+  /** What the image is for, in progress lines and results: a target id, or `toolchain`. */
+  readonly subject: string;
+  readonly platform: DockerPlatform;
+  /** The Python the image provides (empty for the toolchain). */
   readonly python: string;
   readonly image: string;
   readonly recipeHash: string;
@@ -33,12 +34,32 @@ export interface BootstrapStep {
   readonly neededBy: string | undefined;
 }
 
+/** A builder image of one target. */
+export interface TargetStep extends StepBase {
+  readonly family: 'glibc' | 'musl';
+  readonly target: Target;
+}
+
+/** The native cross toolchain image (not a target's: mounted into their build containers). */
+export interface ToolchainStep extends StepBase {
+  readonly family: 'toolchain';
+  readonly target: undefined;
+}
+
+/** One image `farm images bootstrap` builds. */
+export type BootstrapStep = TargetStep | ToolchainStep;
+
 export interface PlanInput {
   readonly targets: readonly Target[];
   readonly python: readonly string[];
   readonly mirror: string;
   readonly suite: string;
-  readonly recipeFiles: Readonly<Record<BuilderFamily, readonly RecipeFile[]>>;
+  readonly recipeFiles: Readonly<Record<'glibc' | 'musl', readonly RecipeFile[]>> & { readonly toolchain?: readonly RecipeFile[] };
+  /**
+   * Debian architecture of the host (default `amd64`). On an x86_64 host the
+   * toolchain image is planned whenever an ARM target is: their builds use it.
+   */
+  readonly hostArch?: string;
 }
 
 /** The glibc target whose bootstrap image builds a musl target's image. */
@@ -61,9 +82,9 @@ export function planBootstrap(input: PlanInput): BootstrapStep[] {
       { hint: `use --python ${suitePython}, or set images.suite to a suite that ships the version` },
     );
   }
-  const glibc = new Map<string, BootstrapStep>();
-  const musl: BootstrapStep[] = [];
-  const glibcStep = (target: Target, python: string, neededBy: string | undefined): BootstrapStep => {
+  const glibc = new Map<string, TargetStep>();
+  const musl: TargetStep[] = [];
+  const glibcStep = (target: Target, python: string, neededBy: string | undefined): TargetStep => {
     const key = `${target.id}/${python}`;
     const existing = glibc.get(key);
     if (existing !== undefined) {
@@ -80,7 +101,9 @@ export function planBootstrap(input: PlanInput): BootstrapStep[] {
       suite: input.suite,
       importFormat: IMPORT_FORMAT,
     };
-    const step: BootstrapStep = {
+    const step: TargetStep = {
+      subject: target.id,
+      platform: target.platform,
       target,
       family: 'glibc',
       python,
@@ -111,6 +134,8 @@ export function planBootstrap(input: PlanInput): BootstrapStep[] {
         importFormat: IMPORT_FORMAT,
       };
       musl.push({
+        subject: target.id,
+        platform: target.platform,
         target,
         family: 'musl',
         python,
@@ -122,16 +147,40 @@ export function planBootstrap(input: PlanInput): BootstrapStep[] {
       });
     }
   }
-  return [...glibc.values(), ...musl];
+  const toolchain = input.targets.some((t) => crossCompilable(t, input.hostArch ?? 'amd64')) ? [toolchainStep(input)] : [];
+  return [...toolchain, ...glibc.values(), ...musl];
+}
+
+/** The toolchain image's step: its cross compilers are the suite's gcc. Pure. */
+export function toolchainStep(input: Pick<PlanInput, 'mirror' | 'suite' | 'recipeFiles'>): ToolchainStep {
+  const gcc = SUITE_GCC[input.suite];
+  if (gcc === undefined) {
+    throw new UsageError(`farm does not know which gcc Debian ${input.suite} ships, so it can't build its cross toolchain`, {
+      hint: `set images.suite to one of ${Object.keys(SUITE_GCC).join(', ')}`,
+    });
+  }
+  const params = { family: 'toolchain', suite: input.suite, mirror: input.mirror, gcc, importFormat: IMPORT_FORMAT };
+  return {
+    subject: 'toolchain',
+    platform: 'linux/amd64',
+    target: undefined,
+    family: 'toolchain',
+    python: '',
+    image: toolchainImageName(input.suite),
+    recipeHash: recipeHash(input.recipeFiles.toolchain ?? [], params),
+    params,
+    builder: undefined,
+    neededBy: undefined,
+  };
 }
 
 /** Labels a step's image carries. Pure. */
-export function stepLabels(step: BootstrapStep): Record<string, string> {
+export function stepLabels(step: TargetStep): Record<string, string> {
   return { ...bootstrapLabels(step.target.id, step.python, step.recipeHash), 'farm.build-user': '1000' };
 }
 
 /** The environment a step's image starts with: its Python first on PATH. Pure. */
-export function stepEnv(step: BootstrapStep): Record<string, string> {
+export function stepEnv(step: TargetStep): Record<string, string> {
   const bin = interpreterPath(step.python).replace(/\/python$/, '');
   return { PATH: `${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: 'C.UTF-8' };
 }

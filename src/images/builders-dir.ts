@@ -5,13 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { MissingFileError } from '../errors.js';
 import type { RecipeFile } from './recipe-hash.js';
 
-/** The builder families, each a directory under `builders/`. */
-export type BuilderFamily = 'glibc' | 'musl';
+/** The builder families, each a directory under `builders/`; `toolchain` is the native cross toolchain image. */
+export type BuilderFamily = 'glibc' | 'musl' | 'toolchain';
 
 /** The script each family's bootstrap runs. */
 export const FAMILY_SCRIPT: Readonly<Record<BuilderFamily, string>> = {
   glibc: 'glibc/make-rootfs.sh',
   musl: 'musl/build-rootfs.sh',
+  toolchain: 'toolchain/make-rootfs.sh',
 };
 
 /**

@@ -1,10 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import type { BootstrapLog } from './bootstrap-log.js';
-import type { BootstrapStep } from './bootstrap-plan.js';
+import type { TargetStep } from './bootstrap-plan.js';
 import { stepEnv, stepLabels } from './bootstrap-plan.js';
 import { FAMILY_SCRIPT } from './builders-dir.js';
 import type { ImagesDocker, InspectedImage } from './docker-port.js';
+import type { ImageSpec } from './image-archive.js';
 import { loadRootfs } from './load-rootfs.js';
 import { runProgram, runScript } from './run-script.js';
 
@@ -26,7 +27,7 @@ export async function removeWorkDir(ctx: FamilyContext, dir: string): Promise<vo
 }
 
 /** The argv of `make-rootfs.sh`. Pure. */
-export function glibcScriptArgs(step: BootstrapStep, rootfs: string): string[] {
+export function glibcScriptArgs(step: TargetStep, rootfs: string): string[] {
   const p = step.params;
   return [rootfs, p['debianArch'] ?? '', p['suite'] ?? '', p['mirror'] ?? '', step.python];
 }
@@ -36,25 +37,29 @@ export function glibcScriptArgs(step: BootstrapStep, rootfs: string): string[] {
  * qemu for foreign architectures), load it as an image of the target's
  * platform, and always remove the directory.
  */
-export async function bootstrapGlibc(step: BootstrapStep, ctx: FamilyContext): Promise<InspectedImage> {
+export async function bootstrapGlibc(step: TargetStep, ctx: FamilyContext): Promise<InspectedImage> {
   const dir = await mkdtemp(path.join(ctx.workDir, `farm-bootstrap-${step.target.id}-`));
   const rootfs = path.join(dir, 'rootfs');
   try {
     await runScript(path.join(ctx.buildersDir, FAMILY_SCRIPT.glibc), glibcScriptArgs(step, rootfs), ctx.log, 'debootstrap');
-    // The layer goes through a file: the image archive needs its size and digest up front.
-    const layer = path.join(dir, 'layer.tar');
-    ctx.log.line('import', `tar ${rootfs}`);
-    await runProgram('tar', ['-C', rootfs, '--numeric-owner', '-cf', layer, '.'], ctx.log, 'import');
-    ctx.log.line('import', `docker load ${step.image} (${step.target.platform})`);
-    const image = await loadRootfs(ctx.docker, layer, {
+    return await loadRootfsDir(ctx, dir, rootfs, {
       name: step.image,
       platform: step.target.platform,
       labels: stepLabels(step),
       env: stepEnv(step),
       cmd: ['/bin/bash'],
     });
-    return image;
   } finally {
     await removeWorkDir(ctx, dir);
   }
+}
+
+/** Tars a root filesystem directory (inside `dir`) and loads it as the image `spec` describes. */
+export async function loadRootfsDir(ctx: FamilyContext, dir: string, rootfs: string, spec: ImageSpec): Promise<InspectedImage> {
+  // The layer goes through a file: the image archive needs its size and digest up front.
+  const layer = path.join(dir, 'layer.tar');
+  ctx.log.line('import', `tar ${rootfs}`);
+  await runProgram('tar', ['-C', rootfs, '--numeric-owner', '-cf', layer, '.'], ctx.log, 'import');
+  ctx.log.line('import', `docker load ${spec.name} (${spec.platform})`);
+  return loadRootfs(ctx.docker, layer, spec);
 }

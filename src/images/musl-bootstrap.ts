@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { ContainerCreateOptions } from 'dockerode';
-import type { BootstrapStep } from './bootstrap-plan.js';
+import type { TargetStep } from './bootstrap-plan.js';
 import { stepEnv, stepLabels } from './bootstrap-plan.js';
 import { FAMILY_SCRIPT } from './builders-dir.js';
 import type { InspectedImage } from './docker-port.js';
@@ -21,7 +21,7 @@ const OUT_MOUNT = '/out';
  * Debian mirror; the scripts are mounted read-only and nothing but the output
  * directory is writable from the host's side.
  */
-export function muslBuilderSpec(step: BootstrapStep, buildersDir: string, outDir: string, suffix: string): ContainerCreateOptions {
+export function muslBuilderSpec(step: TargetStep, buildersDir: string, outDir: string, suffix: string): ContainerCreateOptions {
   if (step.builder === undefined) throw new Error(`musl step ${step.image} has no builder image`);
   const p = step.params;
   return {
@@ -55,7 +55,7 @@ export function muslBuilderSpec(step: BootstrapStep, buildersDir: string, outDir
  * container of the glibc bootstrap image, then loads the rootfs tar it
  * wrote as an image. The container and the output directory are always removed.
  */
-export async function bootstrapMusl(step: BootstrapStep, ctx: FamilyContext): Promise<InspectedImage> {
+export async function bootstrapMusl(step: TargetStep, ctx: FamilyContext): Promise<InspectedImage> {
   const outDir = await mkdtemp(path.join(ctx.workDir, `farm-bootstrap-${step.target.id}-`));
   const container = await ctx.docker.createContainer(
     muslBuilderSpec(step, ctx.buildersDir, outDir, randomBytes(4).toString('hex')),

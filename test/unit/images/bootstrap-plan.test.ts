@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { TARGETS } from '../../../src/targets/catalog.js';
 import { ConfigError, UsageError } from '../../../src/errors.js';
 import {
-  planBootstrap,
+  planBootstrap as planAll,
   stepEnv,
   stepLabels,
   type PlanInput,
+  type TargetStep,
 } from '../../../src/images/bootstrap-plan.js';
 import { rebuildReason } from '../../../src/images/bootstrap-images.js';
 import { recipeHash } from '../../../src/images/recipe-hash.js';
@@ -15,6 +16,8 @@ const files = {
   glibc: [{ path: 'glibc/make-rootfs.sh', content: 'echo glibc' }],
   musl: [{ path: 'musl/build-rootfs.sh', content: 'echo musl' }],
 };
+/** The target images of a plan (the toolchain image has its own tests below). */
+const planBootstrap = (i: PlanInput): TargetStep[] => planAll(i).filter((s): s is TargetStep => s.family !== 'toolchain');
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   targets: [t('glibc-x86_64'), t('glibc-armv7'), t('musl-x86_64')],
   python: ['3.11'],
@@ -97,6 +100,41 @@ describe('recipe hash', () => {
     expect(recipeHash([{ path: 'a', content: '12' }], {})).not.toBe(
       recipeHash([{ path: 'a', content: '1' }, { path: 'a2', content: '2' }], {}),
     );
+  });
+});
+
+describe('planBootstrap: the cross toolchain image', () => {
+  const toolchainFiles = { ...files, toolchain: [{ path: 'toolchain/make-rootfs.sh', content: 'echo tc' }] };
+  it('is planned first on an x86_64 host when an ARM target is', () => {
+    const steps = planAll(input({ recipeFiles: toolchainFiles }));
+    expect(steps[0]).toMatchObject({
+      family: 'toolchain',
+      subject: 'toolchain',
+      platform: 'linux/amd64',
+      image: 'farm/cross-toolchain:bootstrap-bookworm',
+      params: { suite: 'bookworm', gcc: '12' },
+    });
+    expect(steps.filter((s) => s.family === 'toolchain')).toHaveLength(1);
+  });
+
+  it.each([
+    ['x86_64 targets only', { targets: [t('glibc-x86_64'), t('musl-x86_64')] }],
+    ['an ARM host', { hostArch: 'arm64' }],
+  ])('is not planned for %s', (_name, over) => {
+    expect(planAll(input({ recipeFiles: toolchainFiles, ...over })).some((s) => s.family === 'toolchain')).toBe(false);
+  });
+
+  it('hashes its own scripts, not the builder images\'', () => {
+    const a = planAll(input({ recipeFiles: toolchainFiles }));
+    const b = planAll(input({ recipeFiles: { ...toolchainFiles, toolchain: [{ path: 'toolchain/make-rootfs.sh', content: 'echo tc2' }] } }));
+    expect(a[0]!.recipeHash).not.toBe(b[0]!.recipeHash);
+    // The shared builder images keep their hashes: every worktree's images stay valid.
+    expect(a.slice(1).map((s) => s.recipeHash)).toEqual(b.slice(1).map((s) => s.recipeHash));
+    expect(a.slice(1).map((s) => s.recipeHash)).toEqual(planAll(input()).slice(1).map((s) => s.recipeHash));
+  });
+
+  it('refuses a suite whose gcc it does not know', () => {
+    expect(() => planAll(input({ suite: 'sid', python: [] }))).toThrow(/gcc/);
   });
 });
 

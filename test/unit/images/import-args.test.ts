@@ -6,7 +6,7 @@ import {
   imageConfig,
   matchesPlatform,
 } from '../../../src/images/image-archive.js';
-import { planBootstrap } from '../../../src/images/bootstrap-plan.js';
+import { planBootstrap, type TargetStep } from '../../../src/images/bootstrap-plan.js';
 import { glibcScriptArgs } from '../../../src/images/glibc-bootstrap.js';
 import { muslBuilderSpec } from '../../../src/images/musl-bootstrap.js';
 import { binfmtHandler, binfmtUsable, hostDebianArch } from '../../../src/images/host-checks.js';
@@ -18,7 +18,7 @@ const steps = planBootstrap({
   mirror: 'http://deb.debian.org/debian',
   suite: 'bookworm',
   recipeFiles: { glibc: [], musl: [] },
-});
+}).filter((s): s is TargetStep => s.family !== 'toolchain');
 const armv7 = steps.find((s) => s.target.id === 'glibc-armv7')!;
 const musl = steps.find((s) => s.target.id === 'musl-x86_64')!;
 
