@@ -36,6 +36,16 @@ export const DockerHostConfig = z.strictObject({
    * upstream index on the host's loopback (offline sites, tests).
    */
   network: z.enum(['bridge', 'host', 'none']).default('bridge'),
+  /**
+   * Hybrid ARM builds on an x86_64 host: Python and pip under qemu, the
+   * compiler native (farm's cross toolchain). Unset: on for farm's bootstrap
+   * images when the toolchain image is present; `false`: always emulated;
+   * `true`: also for other images (their compiler should be gcc of the same
+   * major version as the toolchain's).
+   */
+  crossCompile: z.boolean().optional(),
+  /** ccache (native) in front of the compiler, its objects in the target's cache volume. */
+  ccache: z.boolean().default(true),
 });
 export type DockerHostConfig = z.infer<typeof DockerHostConfig>;
 
@@ -228,7 +238,7 @@ export const FarmConfig = z.strictObject({
       hosts: z
         .array(DockerHostConfig)
         .min(1)
-        .default([{ name: 'local', url: 'unix:///var/run/docker.sock', concurrency: 2, platforms: 'auto', network: 'bridge' }]),
+        .default([{ name: 'local', url: 'unix:///var/run/docker.sock', concurrency: 2, platforms: 'auto', network: 'bridge', ccache: true }]),
     })
     .prefault({}),
   upstream: z

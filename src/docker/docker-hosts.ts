@@ -21,6 +21,10 @@ export interface DockerHost extends HostLoad {
   readonly url: string;
   /** Network mode for its build containers (`docker.hosts[].network`). */
   readonly network: DockerHostConfig['network'];
+  /** `docker.hosts[].crossCompile` (undefined: automatic, see compiler-mode.ts). */
+  readonly crossCompile: boolean | undefined;
+  /** `docker.hosts[].ccache`. */
+  readonly ccache: boolean;
   readonly client: Dockerode;
   readonly limit: LimitFunction;
   /** Runs `task` once a slot on this host is free. */
@@ -103,6 +107,8 @@ function makeHost(
     name: config.name,
     url: config.url,
     network: config.network,
+    crossCompile: config.crossCompile,
+    ccache: config.ccache,
     concurrency: config.concurrency,
     native,
     emulated,

@@ -9,8 +9,12 @@ import type { FarmConfig } from '../config/schema.js';
 import { targetSettings } from '../config/target-settings.js';
 import { HostError, TransientError } from '../errors.js';
 import { followStream, inspectImage, streamError } from './docker-port.js';
+import { IMAGE_LABELS } from './image-names.js';
 import { selectImage, type PresentImage } from './select-image.js';
 import { getTarget } from '../targets/parse-targets.js';
+
+/** Docker's PATH for an image that sets none. */
+const DEFAULT_IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** A builder image ready to run. */
 export interface BuilderImage {
@@ -19,6 +23,10 @@ export interface BuilderImage {
   /** Content id (`sha256:…`) of the image on this engine. */
   id: string;
   source: 'configured' | 'official' | 'bootstrap';
+  /** The image's own PATH (tools farm mounts go in front of it). */
+  path: string;
+  /** Labelled as one of farm's bootstrap images (Debian, the cross toolchain's gcc). */
+  bootstrapLabelled: boolean;
 }
 
 /** Caches image choices per engine and `(target, python)` for the life of a worker. */
@@ -81,7 +89,14 @@ export class BuilderImages {
     }
     const inspected = await inspectImage(docker, selection.image);
     if (inspected === undefined) throw new HostError(`the builder image ${selection.image} is not on the engine`);
-    return { reference: selection.image, id: inspected.Id, source: selection.source };
+    const path = (inspected.Config?.Env ?? []).find((e) => e.startsWith('PATH='))?.slice('PATH='.length);
+    return {
+      reference: selection.image,
+      id: inspected.Id,
+      source: selection.source,
+      path: path ?? DEFAULT_IMAGE_PATH,
+      bootstrapLabelled: inspected.Config?.Labels?.[IMAGE_LABELS.source] === 'bootstrap',
+    };
   }
 }
 

@@ -14,7 +14,7 @@ export interface InspectedImage {
   readonly Architecture?: string;
   readonly Variant?: string;
   readonly Os?: string;
-  readonly Config?: { readonly Labels?: Readonly<Record<string, string>> | null } | null;
+  readonly Config?: { readonly Labels?: Readonly<Record<string, string>> | null; readonly Env?: readonly string[] | null } | null;
 }
 
 /** `docker image inspect`, or undefined when the engine has no such image. */

@@ -138,6 +138,7 @@ export async function runBuild(
       timeoutMs: env.buildTimeoutMs,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       package: pkg,
+      compile: data.recipe.crossCompile === false ? { crossCompile: false } : {},
       step: async (image) => {
         const plan = recipePlan(data.recipe as EffectiveRecipe, imageFacts(image.reference, image.source, target), { target });
         needsRoot = plan.steps.some((s) => s.asRoot);

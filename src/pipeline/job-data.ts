@@ -43,7 +43,7 @@ export const ResolveResult = z.discriminatedUnion('ok', [
     set: ResolvedSet,
     logPath: NonEmpty,
     /** The image pip ran in: builds of this set use it. */
-    image: z.strictObject({ reference: NonEmpty, id: NonEmpty }),
+    image: z.strictObject({ reference: NonEmpty, id: NonEmpty, toolchain: NonEmpty.optional() }),
   }),
   z.strictObject({ ok: z.literal(false), error: z.string(), logPath: NonEmpty }),
 ]);
@@ -63,6 +63,7 @@ export const RecipeData = z.strictObject({
   rust: z.boolean(),
   importNames: z.array(z.string()),
   skip: z.strictObject({ reason: z.string() }).nullable(),
+  crossCompile: z.literal(false).optional(),
 });
 export type RecipeData = z.infer<typeof RecipeData>;
 

@@ -157,7 +157,9 @@ class RequestRun {
         repository: targetSettings(this.deps.config, target).repository,
         images: {},
       };
-      planTarget.images[result.set.python] = `${result.image.reference}@${result.image.id}`;
+      // The compiler is part of the identity: hybrid builds name the cross toolchain's image.
+      const compiler = result.image.toolchain === undefined ? '' : ` cc=${result.image.toolchain}`;
+      planTarget.images[result.set.python] = `${result.image.reference}@${result.image.id}${compiler}`;
       targets.set(target.id, planTarget);
     }
     const projects = new Map<string, Set<string>>();
@@ -310,5 +312,6 @@ function toRecipeData(recipe: EffectiveRecipe): RecipeData {
     rust: recipe.rust,
     importNames: [...recipe.importNames],
     skip: recipe.skip === null ? null : { reason: recipe.skip.reason },
+    ...(recipe.crossCompile === false ? { crossCompile: false as const } : {}),
   };
 }

@@ -14,7 +14,7 @@ import { placeTarget } from '../docker/docker-hosts.js';
 import { getTarget } from '../targets/parse-targets.js';
 import type { RepositoryPort } from './repository-port.js';
 import type { ResolveCache } from './resolve-cache.js';
-import { runStep, type StepEnvironment } from './step-runner.js';
+import { compilerFor, compilerIdentity, runStep, type StepEnvironment } from './step-runner.js';
 
 /** Where the target's repository is mounted (read-only) in resolve containers. */
 export const REPOSITORY_MOUNT = '/repo';
@@ -43,6 +43,8 @@ export async function runResolve(
     const host = placeTarget(env.hosts, getTarget(data.target));
     const image = await env.images.get(host.client, host.name, data.target, data.python);
     const hit = await cache.lookup(data, image.id);
+    // The toolchain may have changed since: the compiler part of the identity is always today's.
+    const toolchain = compilerIdentity(await compilerFor(env, host, getTarget(data.target), image));
     if (hit !== undefined) {
       await mkdir(path.dirname(logPath), { recursive: true });
       await appendFile(
@@ -50,7 +52,7 @@ export async function runResolve(
         `# farm: ${new Date().toISOString()} resolution of ${hit.resolvedAt} reused: same image, requirements, ` +
           `index pages and repository wheels for all ${hit.set.packages.length} projects\n`,
       );
-      return { ok: true, set: hit.set, logPath, image: hit.image };
+      return { ok: true, set: hit.set, logPath, image: { reference: hit.image.reference, id: hit.image.id, ...(toolchain === undefined ? {} : { toolchain }) } };
     }
   }
   const work = await createWorkDir(env.stateDir, options.jobId);
@@ -93,9 +95,10 @@ export async function runResolve(
     }
     const report: unknown = JSON.parse(await readFile(path.join(work.output, 'report.json'), 'utf8'));
     const set = parsePipReport(report, data.target, data.python, `pip report of ${data.target} py${data.python}`, REPOSITORY_MOUNT);
+    const toolchain = compilerIdentity(outcome.compiler);
     const image = { reference: outcome.image.reference, id: outcome.image.id };
     await cache?.store(data, { set, image });
-    return { ok: true, set, logPath, image };
+    return { ok: true, set, logPath, image: { ...image, ...(toolchain === undefined ? {} : { toolchain }) } };
   } finally {
     await work.remove();
   }

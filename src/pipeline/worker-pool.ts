@@ -20,7 +20,10 @@ import { HostError, UsageError } from '../errors.js';
 import { loadRecipes, recipeDirs } from '../recipes/load-recipes.js';
 import { TARGETS } from '../targets/catalog.js';
 import { getTarget } from '../targets/parse-targets.js';
+import { Toolchains } from '../docker/toolchains.js';
 import { BuilderImages } from '../images/builder-images.js';
+import { toolchainImageName } from '../images/toolchain-image.js';
+import { workerLogPath } from './log-paths.js';
 import type { WorkerOptions, WorkerPool } from './engine.js';
 import { mirrorProcessor, targetProcessor, type ProcessorDeps } from './job-processors.js';
 import { slotPriority } from './slot-priority.js';
@@ -118,6 +121,7 @@ export async function startWorkerPool(config: FarmConfig, options: WorkerOptions
         workerId,
         stateDir,
         cacheVolumePrefix: options.cacheVolumePrefix ?? config.pipeline.cacheVolumePrefix,
+        toolchains: new Toolchains(toolchainImageName(config.images.suite), workerId, (host) => workerLogPath(stateDir, `toolchain-volume-${host}`)),
         repo,
         resolveCache: new ResolveCache(redis, keys, repo),
         buildTimeoutMs: config.timeouts.buildSeconds * 1000,

@@ -19,6 +19,11 @@ export interface EffectiveRecipe {
   /** Empty: the smoke test derives the module from the project name. */
   readonly importNames: readonly string[];
   readonly skip: { readonly reason: string } | null;
+  /**
+   * Present (false) only when the recipe turns farm's native cross compiler
+   * off; absent otherwise, so recipes without the key keep their hash.
+   */
+  readonly crossCompile?: false;
 }
 
 /** What a project without a recipe file gets. */
@@ -50,7 +55,7 @@ export function overrideMatches(override: RecipeOverride, targetId: string, vers
  * - sets merge: `packages.<manager>` and `buildRequires` are unions;
  * - `env` merges key by key, the later value winning;
  * - sequences and scalars are replaced: `before`, `importNames`, `rust`,
- *   `skip` (an override's `skip: null` cancels an earlier skip).
+ *   `crossCompile`, `skip` (an override's `skip: null` cancels an earlier skip).
  *
  * Pass `undefined` for a project without a recipe.
  *
@@ -69,6 +74,7 @@ export function effectiveRecipe(recipe: Recipe | undefined, targetId: string, ve
   let rust = false;
   let importNames: string[] = [];
   let skip: { reason: string } | null = null;
+  let crossCompile: boolean | undefined;
   for (const layer of layers) {
     const next = { ...packages };
     for (const pm of PACKAGE_MANAGERS) next[pm] = union(packages[pm], layer.packages?.[pm]);
@@ -79,8 +85,18 @@ export function effectiveRecipe(recipe: Recipe | undefined, targetId: string, ve
     if (layer.rust !== undefined) rust = layer.rust;
     if (layer.importNames !== undefined) importNames = [...layer.importNames];
     if (layer.skip !== undefined) skip = layer.skip === null ? null : { reason: layer.skip.reason };
+    if (layer.crossCompile !== undefined) crossCompile = layer.crossCompile;
   }
-  return { packages, env: sortKeys(env), before, buildRequires, rust, importNames, skip };
+  return {
+    packages,
+    env: sortKeys(env),
+    before,
+    buildRequires,
+    rust,
+    importNames,
+    skip,
+    ...(crossCompile === false ? { crossCompile: false as const } : {}),
+  };
 }
 
 function sortKeys<V>(record: Record<string, V>): Record<string, V> {

@@ -120,6 +120,12 @@ const recipeFields = {
   buildRequires: z.array(BuildRequirement).optional(),
   /** Install a Rust toolchain (cargo, rustc) before building. */
   rust: z.boolean().optional(),
+  /**
+   * `false`: compile ARM builds with the image's own (emulated) compiler
+   * even where farm would use its native cross compiler (a package whose
+   * build breaks with it). `true` is the default and can't override a host's `false`.
+   */
+  crossCompile: z.boolean().optional(),
   /** Modules the smoke test imports, when they differ from the project name. */
   importNames: z.array(ImportName).min(1).optional(),
 };

@@ -24,7 +24,7 @@ describe('parseConfig', () => {
     expect(config.redis.url).toBeUndefined();
     expect(config.upstream.indexUrl).toBe('https://pypi.org/simple/');
     expect(config.docker.hosts).toEqual([
-      { name: 'local', url: 'unix:///var/run/docker.sock', concurrency: 2, platforms: 'auto', network: 'bridge' },
+      { name: 'local', url: 'unix:///var/run/docker.sock', concurrency: 2, platforms: 'auto', network: 'bridge', ccache: true },
     ]);
     expect(config.images.source).toBe('auto');
     expect(config.python).toEqual(['3.11']);
