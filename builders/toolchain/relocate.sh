@@ -10,6 +10,9 @@ prefix=$1
 libdir="$prefix/usr/lib/x86_64-linux-gnu"
 loader="$libdir/ld-linux-x86-64.so.2"
 patched=0
+# A list file, not process substitution: a fresh chroot has no /dev/fd.
+list=$(mktemp)
+find "$prefix/usr" -type f -perm -u+x -print0 >"$list"
 while IFS= read -r -d '' f; do
   case "$f" in "$libdir"/libc.so.* | "$libdir"/ld-linux-* | "$libdir"/libc-*) continue ;; esac
   # Only ELF files with an interpreter (programs, not scripts or plain libraries).
@@ -17,5 +20,6 @@ while IFS= read -r -d '' f; do
   patchelf --print-interpreter "$f" >/dev/null 2>&1 || continue
   patchelf --set-interpreter "$loader" --force-rpath --set-rpath "$libdir" "$f"
   patched=$((patched + 1))
-done < <(find "$prefix/usr" -type f -perm -u+x -print0)
+done <"$list"
+rm -f "$list"
 echo "patched $patched programs to use $loader"

@@ -87,6 +87,17 @@ export const TARGETS: ReadonlyMap<string, Target> = new Map(
       debianArch: 'arm64',
       officialImage: 'quay.io/pypa/musllinux_1_2_aarch64',
     }),
+    target({
+      // Alpine on Raspberry Pi boards (cibuildwheel added musllinux_*_armv7l in 2.21.2).
+      id: 'musl-armv7',
+      libc: 'musl',
+      arch: 'armv7l',
+      platform: 'linux/arm/v7',
+      repository: 'musl',
+      libcVersion: [1, 2],
+      debianArch: 'armhf',
+      officialImage: 'quay.io/pypa/musllinux_1_2_armv7l',
+    }),
   ].map((t) => [t.id, t] as const),
 );
 

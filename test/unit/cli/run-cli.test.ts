@@ -25,7 +25,7 @@ async function run(...argv: string[]) {
 
 describe('usage errors exit 2 with a pip-style message', () => {
   it.each<[string[], RegExp[]]>([
-    [['build', 'requirements.txt', '--targets', 'glibc-sparc'], [/^error: unknown target 'glibc-sparc'; valid targets: glibc-x86_64, glibc-aarch64, glibc-armv7, musl-x86_64, musl-aarch64$/m]],
+    [['build', 'requirements.txt', '--targets', 'glibc-sparc'], [/^error: unknown target 'glibc-sparc'; valid targets: glibc-x86_64, glibc-aarch64, glibc-armv7, musl-x86_64, musl-aarch64, musl-armv7$/m]],
     [['build', 'missing.txt', '--targets', 'glibc-x86_64'], [/^error: missing\.txt: no such file$/m, /^hint: /m]],
     [['build', 'requirements.txt', 'other.txt', '--targets', 'glibc-x86_64'], [/^error: other\.txt: no such file$/m]],
     [['build', 'requirements.txt', '--targets', 'glibc-x86_64', '--bogus'], [/^error: unknown option '--bogus'$/m, /^hint: see 'farm build --help'$/m]],

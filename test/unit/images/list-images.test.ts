@@ -36,6 +36,6 @@ describe('imageRows (farm images list)', () => {
   it('with images.source official, lists only official or configured images', () => {
     const rows = imageRows(allTargetSettings(config), 'official', present);
     expect(rows.map((r) => r.source)).not.toContain('bootstrap');
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6);
   });
 });
