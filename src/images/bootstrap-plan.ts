@@ -62,6 +62,13 @@ export interface PlanInput {
   readonly hostArch?: string;
 }
 
+/**
+ * Architectures `musl/build-rootfs.sh` knows (musl's loader name, Debian's
+ * musl triplet, an OpenSSL target). musl-armv7 has none yet: its builds use
+ * the official musllinux_1_2_armv7l image.
+ */
+export const MUSL_BOOTSTRAP_ARCHES: readonly Target['arch'][] = ['x86_64', 'aarch64'];
+
 /** The glibc target whose bootstrap image builds a musl target's image. */
 export function builderTargetFor(target: Target): Target {
   const builder = [...TARGETS.values()].find((t) => t.libc === 'glibc' && t.arch === target.arch);
@@ -121,6 +128,11 @@ export function planBootstrap(input: PlanInput): BootstrapStep[] {
       if (target.libc === 'glibc') {
         glibcStep(target, python, undefined);
         continue;
+      }
+      if (!MUSL_BOOTSTRAP_ARCHES.includes(target.arch)) {
+        throw new UsageError(`farm can't bootstrap an offline image for ${target.id} yet (builders/musl knows ${MUSL_BOOTSTRAP_ARCHES.join(' and ')})`, {
+          hint: `its builds use the official ${target.officialImage} image (images.source: auto or official)`,
+        });
       }
       const builder = glibcStep(builderTargetFor(target), python, target.id);
       const params = {

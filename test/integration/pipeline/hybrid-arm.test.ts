@@ -11,7 +11,7 @@
  * Needs the bootstrap images of both targets and the toolchain image:
  * `farm images bootstrap --targets glibc-armv7,glibc-aarch64`.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDir } from '../../../src/config/load-config.js';
@@ -75,6 +75,7 @@ async function runFarm(label: 'hybrid' | 'emulated', hostExtra: string): Promise
   const watcher = watchCompilerProcesses();
   const engine = await openEngine(config, { prefix, workers: { cacheVolumePrefix: volumePrefix, concurrency: 2 } });
   try {
+    await mkdir(root, { recursive: true });
     const requirements = path.join(root, 'requirements.txt');
     await writeFile(requirements, `${PACKAGES.join('\n')}\n`);
     const requestId = await engine.submit({ requirements: [requirements], targets: [...TARGETS] });

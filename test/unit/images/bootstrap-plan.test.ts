@@ -133,6 +133,10 @@ describe('planBootstrap: the cross toolchain image', () => {
     expect(a.slice(1).map((s) => s.recipeHash)).toEqual(planAll(input()).slice(1).map((s) => s.recipeHash));
   });
 
+  it('refuses musl-armv7, naming the official image its builds use', () => {
+    expect(() => planAll(input({ targets: [t('musl-armv7')] }))).toThrow(/offline image for musl-armv7 yet/);
+  });
+
   it('refuses a suite whose gcc it does not know', () => {
     expect(() => planAll(input({ suite: 'sid', python: [] }))).toThrow(/gcc/);
   });
