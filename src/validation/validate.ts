@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ValidationIssue } from '../errors.js';
 
@@ -38,7 +38,7 @@ export function validateYaml<S extends z.ZodType>(schema: S, text: string, sourc
       })),
     );
   }
-  const data: unknown = doc.toJS() ?? {};
+  const data = toJsChecked(doc, lineCounter, source);
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issues = toValidationIssues(result.error).map((issue, i) => {
@@ -53,4 +53,34 @@ export function validateYaml<S extends z.ZodType>(schema: S, text: string, sourc
     return issue;
   });
   throw new ConfigError(source, issues);
+}
+
+/** How many alias expansions a document may cause: real configs use a handful; billion-laughs needs millions. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * `doc.toJS()`, with the yaml library's alias failures (an alias to no
+ * anchor, an alias bomb) turned into a `ConfigError` naming the alias's line
+ * instead of escaping as a `ReferenceError` ("a bug in farm").
+ */
+function toJsChecked(doc: Document.Parsed, lineCounter: LineCounter, source: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const unresolved = /alias/i.test(error.message) && !/excessive/i.test(error.message);
+    let offset: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (unresolved && node.resolve(doc) !== undefined) return undefined;
+        offset = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const line = offset === undefined ? '' : `line ${lineCounter.linePos(offset).line}: `;
+    const message = unresolved
+      ? `${error.message.split('\n')[0]} (an alias *name needs an anchor &name before it)`
+      : `too many YAML alias expansions (more than ${MAX_ALIAS_COUNT}); write the values out instead of nesting aliases`;
+    throw new ConfigError(source, [{ path: '', message: `${line}${message}` }], { cause: error });
+  }
 }

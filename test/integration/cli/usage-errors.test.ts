@@ -43,6 +43,20 @@ describe('farm exits 2 on usage and config errors', () => {
     );
   });
 
+  // Issue 14, point 14: an alias in the config is a config error (exit 2), not "a bug in farm".
+  it('a YAML alias to nothing in the config is a config error with its line', async () => {
+    const aliased = await mkdtemp(path.join(tmpdir(), 'farm-cli-alias-'));
+    try {
+      await writeFile(path.join(aliased, 'farm.config.yaml'), '# farm\nroot: *a\n');
+      const r = await runFarm(['index'], { cwd: aliased });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: .*farm\.config\.yaml: invalid\n {2}\(root\): line 2: .*alias/);
+      expect(r.stderr).not.toMatch(/bug in farm|ReferenceError|\n\s+at /);
+    } finally {
+      await rm(aliased, { recursive: true, force: true });
+    }
+  });
+
   it('an invalid REDIS_URL is reported like a config key', async () => {
     const r = await runFarm(['doctor'], { cwd: tmpdir(), env: cleanEnv({ REDIS_URL: 'http://nope' }) });
     expect(r.code).toBe(2);
