@@ -58,7 +58,9 @@ const WILDCARD_PREFERENCE: readonly SimpleContentType[] = [LEGACY_HTML, SIMPLE_H
  */
 export function negotiateSimple(accept: string | undefined, format?: string | null): SimpleContentType | null {
   if (format !== undefined && format !== null && format !== '') {
-    const wanted = format.trim().toLowerCase();
+    // `?format=application/vnd.pypi.simple.v1+json` typed literally: form
+    // decoding turned the `+` into a space. No media type has a space.
+    const wanted = format.trim().toLowerCase().replace(/ /g, '+');
     for (const type of EXPLICIT_PREFERENCE) if (ALIASES[type].includes(wanted)) return type;
   }
   const ranges = parseAccept(accept);

@@ -65,6 +65,9 @@ describe('farm serve', () => {
     { path: '/glibc/simple/farm-lib/', accept: `text/html, ${JSON_T};q=0.5`, status: 200, type: 'text/html; charset=utf-8' },
     { path: '/glibc/simple/farm-lib/', accept: 'application/xml', status: 406 },
     { path: `/glibc/simple/farm-lib/?format=${encodeURIComponent(JSON_T)}`, accept: 'text/html', status: 200, type: JSON_T },
+    // Issue 14, point 15: a literal `+` in the query (decoded as a space by form rules) means `+`.
+    { path: `/glibc/simple/farm-lib/?format=${JSON_T}`, accept: 'text/html', status: 200, type: JSON_T },
+    { path: `/glibc/simple/farm-lib/?format=${V1HTML}`, accept: JSON_T, status: 200, type: V1HTML },
     { path: '/glibc/simple/', accept: PIP, status: 200, type: JSON_T, body: /"projects":\[\{"name":"farm_app"\}/ },
     { path: '/glibc/simple/', accept: 'text/html', status: 200, body: /<a href="farm-lib\/">Farm_Lib<\/a>/ },
     { path: '/glibc/simple/index.json', status: 200, type: JSON_T },

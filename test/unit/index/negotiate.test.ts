@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SIMPLE_JSON } from '../../../src/index/content-types.js';
 import { negotiateSimple, parseAccept } from '../../../src/index/negotiate.js';
 
 const JSON_T = 'application/vnd.pypi.simple.v1+json';
@@ -29,6 +30,12 @@ describe('negotiateSimple (PEP 691)', () => {
   ];
   it.each(cases)('%s', (_name, accept, expected) => {
     expect(negotiateSimple(accept)).toBe(expected);
+  });
+
+  // Issue 14, point 15.
+  it('a format parameter whose `+` was decoded as a space still names the type', () => {
+    expect(negotiateSimple('text/html', 'application/vnd.pypi.simple.v1 json')).toBe(SIMPLE_JSON);
+    expect(negotiateSimple('text/html', 'application/vnd.pypi.simple.latest json')).toBe(SIMPLE_JSON);
   });
 
   it('the format parameter takes precedence over Accept', () => {
