@@ -83,6 +83,22 @@ export class InputFileError extends FarmError {
   }
 }
 
+/**
+ * A file the user named exists but is not one farm will read as input: not a
+ * regular file (a device, a FIFO, a directory) or larger than the limit.
+ */
+export class UnreadableInputError extends FarmError {
+  readonly code = 'E_INPUT';
+  readonly exitCode = ExitCode.usage;
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    options: FarmErrorOptions = {},
+  ) {
+    super(`${file}: ${reason}`, options);
+  }
+}
+
 /** A file or directory the user named does not exist or can't be read. */
 export class MissingFileError extends FarmError {
   readonly code = 'E_MISSING_FILE';
