@@ -84,7 +84,8 @@ const unauthorized = (message: string): HookResponse => ({ statusCode: 401, body
  * - 400 for a body that is not the forge's push payload;
  * - 200 `ignored` (with the reason) for other events and untracked pushes;
  * - 202 `accepted` with fresh request ids, or `duplicate` with the ids the
- *   first delivery of the same id got.
+ *   first delivery of the same id, or of the same commit for the same
+ *   tracked sets, got.
  */
 export async function handlePush(request: HookRequest, deps: HandlePushDeps): Promise<HookResponse> {
   const spec = FORGES[request.forge];
@@ -144,8 +145,7 @@ export async function handlePush(request: HookRequest, deps: HandlePushDeps): Pr
   }));
   const requests = triggers.map((t) => ({ set: t.set, requestId: t.triggerId }));
   const value = JSON.stringify(requests);
-  const existing = await deps.deliveries.claim(key, value, api.deliveryTtlSeconds);
-  if (existing !== undefined) {
+  const duplicate = (existing: string): HookResponse => {
     const previous = StoredRequests.safeParse(safeJson(existing));
     if (previous.success) {
       return {
@@ -156,10 +156,24 @@ export async function handlePush(request: HookRequest, deps: HandlePushDeps): Pr
     // An unreadable record can't be honoured; nothing is built twice as long
     // as it stays, so refuse rather than guess.
     return { statusCode: 409, body: { error: 'conflict', message: `delivery ${delivery} was seen before` } };
+  };
+  const existing = await deps.deliveries.claim(key, value, api.deliveryTtlSeconds);
+  if (existing !== undefined) return duplicate(existing);
+  // The same commit for the same tracked sets is the same push, whatever its
+  // delivery id: a signed body replayed under a fresh id (or a second hook
+  // of one repository) must not build again.
+  const commitKey = `${request.forge}:commit:${allowed.map((s) => s.name).sort().join(',')}:${push.sha}`;
+  const sameCommit = await deps.deliveries.claim(commitKey, value, api.deliveryTtlSeconds);
+  if (sameCommit !== undefined) {
+    // This delivery id now answers like the first one did.
+    await deps.deliveries.release(key, value);
+    await deps.deliveries.claim(key, sameCommit, api.deliveryTtlSeconds);
+    return duplicate(sameCommit);
   }
   try {
     await deps.enqueue(triggers);
   } catch (error) {
+    await deps.deliveries.release(commitKey, value);
     await deps.deliveries.release(key, value);
     throw error;
   }

@@ -97,9 +97,24 @@ describe('handlePush', () => {
     expect(enqueued).toHaveLength(1);
   });
 
-  it('treats a new delivery id of the same push as a new request', async () => {
+  // Issue 14, point 10: a signed body replayed with a fresh delivery id is the same push.
+  it('answers the same push under a new delivery id as a duplicate of the first (tracked set + commit)', async () => {
     await handlePush({ forge: 'github', headers: githubHeaders(githubBody, undefined, 'd-1'), rawBody: githubBody }, deps);
     const second = await handlePush({ forge: 'github', headers: githubHeaders(githubBody, undefined, 'd-2'), rawBody: githubBody }, deps);
+    expect(second.statusCode).toBe(202);
+    expect(second.body).toMatchObject({ status: 'duplicate', requestId: 'req-1', delivery: 'd-2' });
+    expect(enqueued).toHaveLength(1);
+    // And the replayed id itself is remembered.
+    const third = await handlePush({ forge: 'github', headers: githubHeaders(githubBody, undefined, 'd-2'), rawBody: githubBody }, deps);
+    expect(third.body).toMatchObject({ status: 'duplicate', requestId: 'req-1' });
+  });
+
+  it('a push of another commit to the same set is a new request', async () => {
+    await handlePush({ forge: 'github', headers: githubHeaders(githubBody, undefined, 'd-1'), rawBody: githubBody }, deps);
+    const payload = JSON.parse(githubBody.toString('utf8')) as { after: string };
+    payload.after = 'f'.repeat(40);
+    const other = Buffer.from(JSON.stringify(payload));
+    const second = await handlePush({ forge: 'github', headers: githubHeaders(other, undefined, 'd-2'), rawBody: other }, deps);
     expect(second.body).toMatchObject({ status: 'accepted', requestId: 'req-2' });
     expect(enqueued).toHaveLength(2);
   });
