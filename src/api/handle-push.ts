@@ -79,6 +79,29 @@ function decodeBody(rawBody: Buffer, contentType: string | undefined): unknown {
 const unauthorized = (message: string): HookResponse => ({ statusCode: 401, body: { error: 'unauthorized', message } });
 
 /**
+ * Which configured secrets verify a delivery's signature or token (their
+ * environment variable names), and how many secrets are configured for the
+ * forge. Cheap (one HMAC per secret): the rate limiter asks too, to keep
+ * failed authentications in a bucket of their own.
+ */
+export function verifyHook(
+  request: HookRequest,
+  config: Pick<FarmConfig, 'sets' | 'api'>,
+  env: Readonly<Record<string, string | undefined>>,
+): { verifiedEnvs: Set<string>; configured: number } {
+  const spec = FORGES[request.forge];
+  const verifiedEnvs = new Set<string>();
+  let configured = 0;
+  for (const name of candidateSecretEnvs(config.sets, request.forge, config.api)) {
+    const secret = env[name];
+    if (secret === undefined || secret === '') continue;
+    configured++;
+    if (spec.verify(secret, request.headers, request.rawBody)) verifiedEnvs.add(name);
+  }
+  return { verifiedEnvs, configured };
+}
+
+/**
  * Handles one webhook delivery. Answers:
  * - 401 when no configured secret verifies it (or none is configured);
  * - 400 for a body that is not the forge's push payload;
@@ -91,14 +114,7 @@ export async function handlePush(request: HookRequest, deps: HandlePushDeps): Pr
   const spec = FORGES[request.forge];
   const { sets, api } = deps.config;
 
-  const verifiedEnvs = new Set<string>();
-  let configured = 0;
-  for (const name of candidateSecretEnvs(sets, request.forge, api)) {
-    const secret = deps.env[name];
-    if (secret === undefined || secret === '') continue;
-    configured++;
-    if (spec.verify(secret, request.headers, request.rawBody)) verifiedEnvs.add(name);
-  }
+  const { verifiedEnvs, configured } = verifyHook(request, deps.config, deps.env);
   if (configured === 0) return unauthorized(`no ${request.forge} webhook secret is configured`);
   if (verifiedEnvs.size === 0) return unauthorized('signature or token does not verify');
 

@@ -23,7 +23,7 @@ import { registerAdminAuth } from './admin-auth.js';
 import { registerAdminBoard } from './admin-board.js';
 import { redisDeliveryStore } from './delivery-store.js';
 import { registerRepositoryApi } from './repository-api.js';
-import { handlePush } from './handle-push.js';
+import { handlePush, verifyHook } from './handle-push.js';
 import { createApiLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { requestStatus } from './request-status.js';
@@ -183,9 +183,17 @@ export async function startApi(config: FarmConfig, deps: ApiDeps): Promise<Runni
             bodyLimit: config.api.bodyLimitBytes,
             config: {
               rateLimit: {
-                max: config.api.rateLimit.max,
+                // After the body is read, so the key can tell deliveries
+                // that authenticate from junk: failed authentications get a
+                // bucket of their own and can't starve real deliveries.
+                hook: 'preHandler',
+                max: (_request, key) => (key.endsWith('|failed') ? config.api.rateLimit.failedAuthMax : config.api.rateLimit.max),
                 timeWindow: config.api.rateLimit.windowSeconds * 1000,
-                keyGenerator: (request) => `${forge}|${request.ip}`,
+                keyGenerator: (request) => {
+                  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+                  const { verifiedEnvs } = verifyHook({ forge, headers: request.headers, rawBody }, config, env);
+                  return `${forge}|${request.ip}|${verifiedEnvs.size > 0 ? 'signed' : 'failed'}`;
+                },
               },
             },
           },

@@ -166,7 +166,10 @@ export const ApiConfig = z.strictObject({
   /** Webhook requests per source address and forge per window; more get 429. */
   rateLimit: z
     .strictObject({
+      /** Accepted (authenticated) deliveries per source address and forge per window. */
       max: z.int().min(1).default(60),
+      /** Requests that fail authentication, per source address and forge per window: a bucket of their own. */
+      failedAuthMax: z.int().min(1).default(30),
       windowSeconds: z.int().min(1).default(60),
     })
     .prefault({}),
@@ -183,7 +186,12 @@ export const ApiConfig = z.strictObject({
    * workers read published wheels from it; unset, they use the API's own URL.
    */
   indexUrl: z.url().optional(),
-  /** Trust `X-Forwarded-For` (set when nginx or another proxy sits in front). */
+  /**
+   * Trust `X-Forwarded-For` for the client address (rate limits are per
+   * address). Set it when nginx or another proxy sits in front, or every
+   * client counts as the proxy's address; leave it off when `farm api` is
+   * reached directly, or any client can pick its address.
+   */
   trustProxy: z.boolean().default(false),
   /** Environment variable with the bearer token of `/admin/queues`; unset or empty disables the dashboard. */
   adminTokenEnv: EnvVarName.default('FARM_ADMIN_TOKEN'),

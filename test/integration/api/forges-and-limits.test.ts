@@ -136,11 +136,15 @@ describe('Gitea and Forgejo push hooks', () => {
   });
 
   it('accepts a Forgejo delivery (X-Forgejo-Signature) on /hooks/forgejo', async () => {
-    const res = await post('/hooks/forgejo', giteaBody, {
+    // Another commit: the Gitea test's commit was already built (issue 14, point 10).
+    const payload = JSON.parse(giteaBody.toString('utf8')) as { after: string };
+    payload.after = 'e'.repeat(40);
+    const forgejoBody = Buffer.from(JSON.stringify(payload));
+    const res = await post('/hooks/forgejo', forgejoBody, {
       'content-type': 'application/json',
       'x-forgejo-event': 'push',
       'x-forgejo-delivery': '0c5b7d0e-8f1a-4d44-9d55-3f1a2b3c4d5e',
-      'x-forgejo-signature': hmacSha256Hex(env.FARM_GITEA_SECRET, giteaBody),
+      'x-forgejo-signature': hmacSha256Hex(env.FARM_GITEA_SECRET, forgejoBody),
     });
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ status: 'accepted', delivery: '0c5b7d0e-8f1a-4d44-9d55-3f1a2b3c4d5e' });
@@ -263,5 +267,21 @@ describe('the rest of the API', () => {
     const gitlab = await post('/hooks/gitlab', gitlabBody, { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook' });
     expect(gitlab.status).toBe(401);
     await serving();
+  });
+
+  // Issue 14, point 11: junk that fails authentication has its own bucket.
+  it('failed authentications do not use up the allowance of correctly signed deliveries', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const headers = {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': `limit-${i}`,
+        'x-hub-signature-256': `sha256=${hmacSha256Hex(env.FARM_GITHUB_SECRET, githubBody)}`,
+      };
+      statuses.push((await post('/hooks/github', githubBody, headers)).status);
+    }
+    expect(statuses.filter((s) => s === 429)).toEqual([]);
+    expect(statuses.every((s) => s === 202)).toBe(true);
   });
 });
