@@ -156,11 +156,22 @@ export async function startApi(config: FarmConfig, deps: ApiDeps): Promise<Runni
     });
     await metrics.baseline().catch((error: unknown) => logger.warn({ err: error }, 'metrics baseline failed'));
 
+    const { timeouts } = config.api;
     const app = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
       bodyLimit: config.api.bodyLimitBytes,
       trustProxy: config.api.trustProxy,
       genReqId: () => randomUUID(),
+      // Slow clients (one byte every few seconds) must not hold sockets:
+      // headers and the whole request have deadlines, idle sockets close.
+      connectionTimeout: timeouts.idleSeconds * 1000,
+      requestTimeout: timeouts.requestSeconds * 1000,
+      keepAliveTimeout: 5000,
+      http: {
+        headersTimeout: timeouts.headersSeconds * 1000,
+        // How often Node checks those deadlines (default 30 s).
+        connectionsCheckingInterval: Math.min(1000, timeouts.headersSeconds * 500),
+      },
     });
     cleanups.push(() => app.close());
     installErrorHandler(app);

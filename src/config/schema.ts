@@ -173,6 +173,19 @@ export const ApiConfig = z.strictObject({
       windowSeconds: z.int().min(1).default(60),
     })
     .prefault({}),
+  /**
+   * Connection timeouts of `farm api`: a client must send its headers within
+   * `headersSeconds` and its whole request within `requestSeconds` (raise it
+   * for large uploads over slow links), and a connection with no traffic for
+   * `idleSeconds` is closed. Slow clients can't hold thousands of sockets.
+   */
+  timeouts: z
+    .strictObject({
+      headersSeconds: z.int().min(1).default(10),
+      requestSeconds: z.int().min(1).default(120),
+      idleSeconds: z.int().min(1).default(30),
+    })
+    .prefault({}),
   /** How long a delivery id is remembered, so redeliveries return the same request. */
   deliveryTtlSeconds: z.int().min(60).default(7 * 24 * 3600),
   /**
