@@ -18,4 +18,12 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The browser scripts of the web pages (web/*.js) run in the page.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
+    },
+  },
 );

@@ -9,54 +9,26 @@
  *   2b. full regeneration that re-renders every page and compares it with
  *      the published one (no summary of the last run: lost, or a farm
  *      upgrade); unchanged pages are not replaced,
+ *   1b. what the repository browser adds (issue 15): the full regeneration
+ *      into an empty tree with the browser's pages and with the simple API
+ *      only, alternating, median of 3 each, side by side (goal: at most +20%),
  *   3. incremental regeneration after adding one real wheel with `addWheels`,
  *      a new version of an existing project (only the page for humans among
  *      the root pages changes) and a new project (all three root pages
  *      change), median of 9 each, and
  * reports the peak RSS of the whole run, each against the goal of issue 4.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { regenerateIndex } from '../src/index/regenerate-index.js';
 import { addWheels } from '../src/publishing/add-wheels.js';
-import type { ProjectInventory, WheelRecord } from '../src/repository/inventory-schema.js';
-import { repositoryPaths } from '../src/repository/repository-paths.js';
 import { writeWheel } from '../test/integration/repository/support/make-wheel.js';
+import { writeSyntheticInventory } from '../test/support/synthetic-inventory.js';
 
 const PROJECTS = Number(process.argv[2] ?? 20_000);
 const PER_PROJECT = Number(process.argv[3] ?? 5);
 const GOALS = { fullMs: 3000, incrementalMs: 50, rssMb: 300 };
-
-const hex = (seed: string): string => createHash('sha256').update(seed).digest('hex');
-
-function syntheticProject(i: number): ProjectInventory {
-  const display = `Bench_Pkg_${i}`;
-  const project = `bench-pkg-${i}`;
-  const files: WheelRecord[] = [];
-  for (let v = 0; v < PER_PROJECT; v++) {
-    const version = `1.${v}.0`;
-    const tag = v % 2 === 0 ? 'py3-none-any' : 'cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64';
-    const filename = `${display}-${version}-${tag}.whl`;
-    files.push({
-      filename,
-      version,
-      sha256: hex(filename),
-      size: 10_000 + ((i * 7 + v) % 90_000),
-      uploadTime: new Date(Date.UTC(2024, 0, 1) + i * 60_000 + v * 1000).toISOString(),
-      requiresPython: v % 3 === 0 ? '>=3.8' : null,
-      requiresDist: v % 2 === 0 ? ['requests>=2.0', 'attrs; extra == "dev"'] : [],
-      summary: `Synthetic package ${i}`,
-      metadataSha256: hex(`${filename}.metadata`),
-      metadataSize: 1500,
-      yanked: v === 1 && i % 50 === 0,
-      yankedReason: v === 1 && i % 50 === 0 ? 'broken build' : '',
-      origin: 'collected',
-    });
-  }
-  return { format: 1, project, name: display, files };
-}
 
 function verdict(value: number, goal: number): string {
   return value <= goal ? 'PASS' : 'MISS';
@@ -82,15 +54,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
 
 /** Writes the synthetic inventory of a repository under `root`. */
 function writeInventory(root: string) {
-  const paths = repositoryPaths(root, 'glibc');
-  fs.mkdirSync(paths.inventory, { recursive: true });
-  fs.mkdirSync(paths.packages, { recursive: true });
-  for (let i = 0; i < PROJECTS; i++) {
-    const inventory = syntheticProject(i);
-    // Setup only: plain writes (the real writer fsyncs each project file), same bytes.
-    fs.writeFileSync(path.join(paths.inventory, `${inventory.project}.json`), `${JSON.stringify(inventory)}\n`);
-  }
-  return paths;
+  return writeSyntheticInventory(root, 'glibc', PROJECTS, PER_PROJECT);
 }
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'farm-bench-index-'));
@@ -135,6 +99,23 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+  // What the repository browser adds: the same first publication with and
+  // without its pages, alternating so both see the same machine load.
+  const withBrowser: number[] = [];
+  const simpleOnly: number[] = [];
+  const withBrowserCpu: number[] = [];
+  const simpleOnlyCpu: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    for (const browser of k % 2 === 0 ? [false, true] : [true, false]) {
+      const tree = path.join(base, `browser-${k}-${browser}`);
+      writeInventory(tree);
+      const { ms, cpuMs } = await timed(() => regenerateIndex({ root: tree, repository: 'glibc', full: true, browser }));
+      (browser ? withBrowser : simpleOnly).push(ms);
+      (browser ? withBrowserCpu : simpleOnlyCpu).push(cpuMs);
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
+  }
+
   // The same first publication with the file system taken out of the picture.
   let tmpfsMs: number | undefined;
   if (fs.existsSync('/dev/shm')) {
@@ -151,10 +132,21 @@ try {
   line('full regeneration re-rendering every page (summary lost)', rerenderRun.ms, 'ms', GOALS.fullMs, rerenderRun.cpuMs);
   line('incremental, one wheel: new version of a project (median of 9)', median(newVersion), 'ms', GOALS.incrementalMs);
   line('incremental, one wheel: a new project (median of 9)', median(newProject), 'ms', GOALS.incrementalMs);
+  const browserRatio = median(withBrowser) / median(simpleOnly);
+  console.log(
+    `${'browser pages: full regeneration, empty tree, simple API only vs with browser'.padEnd(62)} ` +
+      `${median(simpleOnly).toFixed(1)} ms vs ${median(withBrowser).toFixed(1)} ms: +${((browserRatio - 1) * 100).toFixed(1)}% ` +
+      `goal ≤ +20% ${browserRatio <= 1.2 ? 'PASS' : 'MISS'}  ` +
+      `[cpu ${median(simpleOnlyCpu).toFixed(0)} vs ${median(withBrowserCpu).toFixed(0)} ms: +${((median(withBrowserCpu) / median(simpleOnlyCpu) - 1) * 100).toFixed(1)}%]`,
+  );
   line('peak memory (max RSS of this whole run)', process.resourceUsage().maxRSS / 1024, 'MB', GOALS.rssMb);
   if (tmpfsMs !== undefined) console.log(`\nreference: full regeneration, empty tree, on tmpfs (/dev/shm): ${tmpfsMs.toFixed(1)} ms`);
   console.log(`incremental runs, new version (ms): ${newVersion.map((x) => x.toFixed(1)).join(', ')}`);
   console.log(`incremental runs, new project (ms): ${newProject.map((x) => x.toFixed(1)).join(', ')}`);
+  console.log(`browser pages, simple API only (ms): ${simpleOnly.map((x) => x.toFixed(1)).join(', ')}`);
+  console.log(`browser pages, with the browser (ms): ${withBrowser.map((x) => x.toFixed(1)).join(', ')}`);
+  const home = fs.statSync(paths.humanPage).size;
+  console.log(`repository home page: ${home} bytes for ${PROJECTS} projects (the project list is in ${(fs.readdirSync(path.join(paths.dir, 'projects')).length - 1) / 2} chunk pages)`);
 } finally {
   fs.rmSync(base, { recursive: true, force: true });
 }

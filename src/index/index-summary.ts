@@ -7,9 +7,12 @@ import type { RootEntry } from './render-root.js';
 export interface PublishedProject extends RootEntry {
   /** Input digest of its pages (`pagesInputDigest`). */
   readonly digest: string;
-  /** Bytes of `index.html`, `index.json`, `pypi/<project>/json`. */
-  readonly sizes: readonly [number, number, number];
+  /** Bytes of `index.html`, `index.json`, `pypi/<project>/json` and the browser's project page. */
+  readonly sizes: readonly [number, number, number, number];
 }
+
+/** Pages per project whose sizes the summary keeps (see `PublishedProject.sizes`). */
+const PAGES = 4;
 
 /** Column arrays, all of one length, sorted by `project`. */
 interface Columns {
@@ -18,13 +21,13 @@ interface Columns {
   latest: (string | null)[];
   files: number[];
   digest: string[];
-  /** Three sizes per project, flattened. */
+  /** `PAGES` sizes per project, flattened. */
   sizes: number[];
 }
 
 /** The summary file, as stored. */
 interface SummaryFile extends Columns {
-  format: 2;
+  format: 3;
   renderer: string;
   rootSimple: string | null;
   rootHuman: string | null;
@@ -70,7 +73,7 @@ export class SummaryTable {
       c.latest[i] = p.latestVersion;
       c.files[i] = p.files;
       c.digest[i] = p.digest;
-      c.sizes.splice(i * 3, 3, ...p.sizes);
+      c.sizes.splice(i * PAGES, PAGES, ...p.sizes);
       return;
     }
     const at = -i - 1;
@@ -79,7 +82,7 @@ export class SummaryTable {
     c.latest.splice(at, 0, p.latestVersion);
     c.files.splice(at, 0, p.files);
     c.digest.splice(at, 0, p.digest);
-    c.sizes.splice(at * 3, 0, ...p.sizes);
+    c.sizes.splice(at * PAGES, 0, ...p.sizes);
   }
 
   remove(project: string): boolean {
@@ -87,7 +90,7 @@ export class SummaryTable {
     if (i < 0) return false;
     const c = this.c;
     for (const column of [c.project, c.name, c.latest, c.files, c.digest] as unknown[][]) column.splice(i, 1);
-    c.sizes.splice(i * 3, 3);
+    c.sizes.splice(i * PAGES, PAGES);
     return true;
   }
 
@@ -102,7 +105,7 @@ export class SummaryTable {
   }
 
   toFile(meta: { renderer: string; rootSimple: string | null; rootHuman: string | null }): string {
-    const file: SummaryFile = { format: 2, ...meta, ...this.c };
+    const file: SummaryFile = { format: 3, ...meta, ...this.c };
     return JSON.stringify(file);
   }
 
@@ -127,7 +130,7 @@ export class SummaryTable {
       latestVersion: c.latest[i]!,
       files: c.files[i]!,
       digest: c.digest[i]!,
-      sizes: [c.sizes[i * 3]!, c.sizes[i * 3 + 1]!, c.sizes[i * 3 + 2]!],
+      sizes: [c.sizes[i * PAGES]!, c.sizes[i * PAGES + 1]!, c.sizes[i * PAGES + 2]!, c.sizes[i * PAGES + 3]!],
     };
   }
 
@@ -190,8 +193,8 @@ export function readSummary(paths: RepositoryPaths): LoadedSummary | undefined {
     if (!Array.isArray(entry)) continue;
     const [kind, ...rest] = entry as unknown[];
     if (kind === 'u' && isUpsert(rest)) {
-      const [project, name, latestVersion, files, digest, h, j, l] = rest as [string, string, string | null, number, string, number, number, number];
-      base.table.upsert({ project, name, latestVersion, files, digest, sizes: [h, j, l] });
+      const [project, name, latestVersion, files, digest, h, j, l, b] = rest as [string, string, string | null, number, string, number, number, number, number];
+      base.table.upsert({ project, name, latestVersion, files, digest, sizes: [h, j, l, b] });
     } else if (kind === 'd' && typeof rest[0] === 'string') {
       base.table.remove(rest[0]);
     } else if (kind === 'm' && isNullableString(rest[0]) && isNullableString(rest[1])) {
@@ -226,7 +229,7 @@ export function appendSummaryChanges(
 ): void {
   const lines = [
     ...changes.upserts.map((p) =>
-      JSON.stringify(['u', p.project, p.name, p.latestVersion, p.files, p.digest, p.sizes[0], p.sizes[1], p.sizes[2]]),
+      JSON.stringify(['u', p.project, p.name, p.latestVersion, p.files, p.digest, ...p.sizes]),
     ),
     ...changes.removals.map((project) => JSON.stringify(['d', project])),
     JSON.stringify(['m', changes.rootSimple, changes.rootHuman]),
@@ -250,7 +253,7 @@ function logFile(paths: RepositoryPaths): string {
 
 function isUpsert(rest: unknown[]): boolean {
   return (
-    rest.length === 8 &&
+    rest.length === 5 + PAGES &&
     isString(rest[0]) &&
     isString(rest[1]) &&
     isNullableString(rest[2]) &&
@@ -258,7 +261,8 @@ function isUpsert(rest: unknown[]): boolean {
     isString(rest[4]) &&
     isCount(rest[5]) &&
     isCount(rest[6]) &&
-    isCount(rest[7])
+    isCount(rest[7]) &&
+    isCount(rest[8])
   );
 }
 const isString = (v: unknown): boolean => typeof v === 'string';
@@ -268,7 +272,7 @@ const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number
 function isSummaryFile(data: unknown): data is SummaryFile {
   if (typeof data !== 'object' || data === null) return false;
   const s = data as Record<string, unknown>;
-  if (s.format !== 2 || !isString(s.renderer) || !isNullableString(s.rootSimple) || !isNullableString(s.rootHuman)) return false;
+  if (s.format !== 3 || !isString(s.renderer) || !isNullableString(s.rootSimple) || !isNullableString(s.rootHuman)) return false;
   const columns: [string, (v: unknown) => boolean][] = [
     ['project', isString],
     ['name', isString],
@@ -283,5 +287,5 @@ function isSummaryFile(data: unknown): data is SummaryFile {
   }
   const project = s.project as string[];
   for (let i = 1; i < n; i++) if (!(project[i - 1]! < project[i]!)) return false;
-  return Array.isArray(s.sizes) && s.sizes.length === 3 * n && s.sizes.every(isCount);
+  return Array.isArray(s.sizes) && s.sizes.length === PAGES * n && s.sizes.every(isCount);
 }

@@ -9,7 +9,8 @@ import { projectView, type IndexProject } from './project-view.js';
 import { renderLegacyJson } from './render-legacy-json.js';
 import { renderProjectHtml } from './render-project-html.js';
 import { renderProjectJson } from './render-project-json.js';
-import { renderHumanPage, renderRootHtml, renderRootJson, type RootEntry } from './render-root.js';
+import { renderRootHtml, renderRootJson, type RootEntry } from './render-root.js';
+import { browserProjectFile, renderBrowserProjectPage, unpublishBrowserProject } from './publish-browser.js';
 
 /**
  * Publishing. A project's three pages live in one directory,
@@ -25,10 +26,10 @@ import { renderHumanPage, renderRootHtml, renderRootJson, type RootEntry } from 
  * yet, never a partial one.
  */
 
-/** The files of one project's pages: PEP 503 HTML, PEP 691 JSON, legacy JSON. */
-export function projectPageFiles(paths: RepositoryPaths, project: string): readonly [string, string, string] {
+/** The files of one project's pages: PEP 503 HTML, PEP 691 JSON, legacy JSON, the browser's project page. */
+export function projectPageFiles(paths: RepositoryPaths, project: string): readonly [string, string, string, string] {
   const dir = path.join(paths.simple, project);
-  return [path.join(dir, 'index.html'), path.join(dir, 'index.json'), path.join(dir, 'json')];
+  return [path.join(dir, 'index.html'), path.join(dir, 'index.json'), path.join(dir, 'json'), browserProjectFile(paths, project)];
 }
 
 const PAGE_NAMES = ['index.html', 'index.json', 'json'] as const;
@@ -44,6 +45,7 @@ const PAGE_NAMES = ['index.html', 'index.json', 'json'] as const;
  *   replacing a file costs far more than reading it.
  * @param background when given and not busy, a missing directory is queued
  *   on it instead of written here (the caller drains it before relying on the pages).
+ * @param browser also publish the repository browser's page of the project (`project/<name>.html`).
  */
 export function publishProject(
   paths: RepositoryPaths,
@@ -51,9 +53,13 @@ export function publishProject(
   inputDigest: string,
   state: 'missing' | 'known' | 'unknown',
   background?: BackgroundPublisher,
+  browser = true,
 ): PublishedProject {
   const view = projectView(project);
   const pages = [renderProjectHtml(view), renderProjectJson(view), renderLegacyJson(view)] as const;
+  const browserPage = browser ? renderBrowserProjectPage(paths.name, view) : '';
+  const browserFile = browserProjectFile(paths, view.project);
+  if (browser && (state !== 'unknown' || !sameContent(browserFile, browserPage))) writeFileAtomicSync(browserFile, browserPage);
   const dir = path.join(paths.simple, view.project);
   if (state === 'missing' && background !== undefined && !background.busy) {
     background.add({ staging: stagingDirFor(paths, dir), dir, pages });
@@ -72,7 +78,7 @@ export function publishProject(
     latestVersion: view.latestVersion,
     files: view.files.length,
     digest: inputDigest,
-    sizes: [Buffer.byteLength(pages[0]), Buffer.byteLength(pages[1]), Buffer.byteLength(pages[2])],
+    sizes: [Buffer.byteLength(pages[0]), Buffer.byteLength(pages[1]), Buffer.byteLength(pages[2]), Buffer.byteLength(browserPage)],
   };
 }
 
@@ -98,8 +104,9 @@ function stagingDirFor(paths: RepositoryPaths, dir: string): string {
 }
 
 /** True when a project's pages are on disk with the sizes last published. */
-export function projectPagesIntact(paths: RepositoryPaths, published: PublishedProject): boolean {
-  return haveSizes(projectPageFiles(paths, published.project), published.sizes);
+export function projectPagesIntact(paths: RepositoryPaths, published: PublishedProject, browser = true): boolean {
+  const files = projectPageFiles(paths, published.project);
+  return browser ? haveSizes(files, published.sizes) : haveSizes(files.slice(0, 3), published.sizes.slice(0, 3));
 }
 
 /**
@@ -130,9 +137,10 @@ function publishNewDirectory(paths: RepositoryPaths, dir: string, pages: readonl
   }
 }
 
-/** Removes a project's pages (its last wheel is gone). */
+/** Removes a project's pages (its last wheel is gone), its browser page and its wheel pages. */
 export function unpublishProject(paths: RepositoryPaths, project: string): void {
   fs.rmSync(path.join(paths.simple, project), { recursive: true, force: true });
+  unpublishBrowserProject(paths, project);
 }
 
 /**
@@ -176,16 +184,7 @@ export function publishSimpleRoot(
   return publishIfChanged(files, [renderRootHtml(entries), renderRootJson(entries)], previousDigest);
 }
 
-/** Publishes the page for humans (names, latest versions, counts) unless unchanged. */
-export function publishHumanPage(
-  paths: RepositoryPaths,
-  entries: readonly RootEntry[],
-  previousDigest: string | null,
-): { digest: string; written: boolean } {
-  return publishIfChanged([paths.humanPage], [renderHumanPage(paths.name, entries)], previousDigest);
-}
-
-function publishIfChanged(
+export function publishIfChanged(
   files: readonly string[],
   pages: readonly string[],
   previousDigest: string | null,

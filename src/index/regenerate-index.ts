@@ -20,12 +20,12 @@ import { appendSummaryChanges, readSummary, SummaryTable, writeSummary, type Pub
 import {
   ensurePypiLink,
   projectPagesIntact,
-  publishHumanPage,
   publishProject,
   publishSimpleRoot,
   replaceProjectPages,
   unpublishProject,
 } from './publish-pages.js';
+import { publishBrowserRoot, publishWheelPages, removeStaleBrowserPages, type PendingWheelPage } from './publish-browser.js';
 import { pagesInputDigest, rendererFingerprint } from './renderer-fingerprint.js';
 
 export interface RegenerateIndexOptions {
@@ -42,6 +42,13 @@ export interface RegenerateIndexOptions {
   readonly lockTimeoutMs?: number;
   /** Called when another writer holds the lock, e.g. to print that farm is waiting. */
   readonly onLockWait?: LockOptions['onWait'];
+  /**
+   * Publish the repository browser's pages too (default true). `false`
+   * publishes the simple API (and legacy JSON) only: `bench/index.ts`
+   * measures what the browser adds this way. Switching it re-renders
+   * everything once.
+   */
+  readonly browser?: boolean;
 }
 
 /** An inventory file that could not be read; its project keeps its previous pages. */
@@ -108,7 +115,7 @@ export async function regenerateIndex(options: RegenerateIndexOptions): Promise<
     ...(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs }),
     ...(options.onLockWait === undefined ? {} : { onWait: options.onLockWait }),
   };
-  return withLock(paths.lock, () => regenerateIndexLocked(paths, options.full === true), lockOptions);
+  return withLock(paths.lock, () => regenerateIndexLocked(paths, options.full === true, options.browser !== false), lockOptions);
 }
 
 /** Yield to the event loop every this many projects, so a server in the same process stays responsive. */
@@ -117,13 +124,13 @@ const YIELD_EVERY = 64;
 const BACKGROUND_FROM = 500;
 
 /** The regeneration itself; the caller holds the repository lock. */
-export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolean): Promise<RegenerateResult> {
+export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolean, browser = true): Promise<RegenerateResult> {
   const started = performance.now();
   // Temp files of a writer killed mid-write; a full run also looks where a scan would.
   removeStaleTempFiles(full ? [paths.tmp, paths.state, paths.inventory, paths.dirty, paths.dir, paths.packages] : [paths.tmp]);
   const scan = await scanPackagesLocked(paths, full);
   const dirty = listDirty(paths);
-  const renderer = rendererFingerprint();
+  const renderer = browser ? rendererFingerprint() : `${rendererFingerprint()}:simple-only`;
   const stored = readSummary(paths);
   const summary = stored?.renderer === renderer ? stored : undefined;
   const mode = full || summary === undefined ? 'full' : 'incremental';
@@ -144,6 +151,11 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   const background = newDirs >= BACKGROUND_FROM ? new BackgroundPublisher(replaceProjectPages) : undefined;
 
   const problems: InventoryProblem[] = [];
+  /** Wheels of re-rendered projects that are in `packages/`: their pages follow. */
+  const wheelPages: PendingWheelPage[] = [];
+  // A full run lists packages/ once instead of a stat per wheel.
+  const packaged = browser && mode === 'full' && projects.length > 0 ? new Set(listNames(paths.packages)) : undefined;
+  const hasWheelFile = (filename: string): boolean => packaged?.has(filename) ?? fs.existsSync(path.join(paths.packages, filename));
   /** Projects whose inventory can't be read: their pages stay as they are. */
   const unreadable = new Set<string>();
   const upserts: PublishedProject[] = [];
@@ -173,7 +185,7 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     const before = previous.find(project);
     const digest = pagesInputDigest(bytes);
     // Same renderers, same inventory bytes: the pages would come out identical.
-    if (before?.digest === digest && (mode === 'incremental' || projectPagesIntact(paths, before))) {
+    if (before?.digest === digest && (mode === 'incremental' || projectPagesIntact(paths, before, browser))) {
       next.upsert(before);
       return;
     }
@@ -191,7 +203,10 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     const served = { ...inventory, files: inventory.files.filter((f) => f.altered === undefined) };
     if (served.files.length === 0) return remove(project);
     const state = !dirExists(project) ? 'missing' : before === undefined ? 'unknown' : 'known';
-    const after = publishProject(paths, served, digest, state, background);
+    const after = publishProject(paths, served, digest, state, background, browser);
+    for (const file of browser ? served.files : []) {
+      if (hasWheelFile(file.filename)) wheelPages.push({ project: served.project, name: served.name, file });
+    }
     rendered += 1;
     next.upsert(after);
     upserts.push(after);
@@ -213,7 +228,9 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   if (mode === 'full') {
     const live = new Set([...next.projects, ...unreadable]);
     removed += removeStalePages(paths, existingDirs!, live, new Set(previous.projects));
+    if (browser) removeStaleBrowserPages(paths, live);
   }
+  problems.push(...(await publishWheelPages(paths, wheelPages)));
 
   let rootSimple = summary?.rootSimple ?? null;
   let rootHuman = summary?.rootHuman ?? null;
@@ -227,8 +244,8 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     rootSimple = published.digest;
     rootWritten ||= published.written;
   }
-  if (mode === 'full' || factsChanged || rootHuman === null) {
-    const published = publishHumanPage(paths, entries, rootHuman);
+  if (browser && (mode === 'full' || factsChanged || rootHuman === null)) {
+    const published = publishBrowserRoot(paths, entries, rootHuman, mode === 'full');
     rootHuman = published.digest;
     rootWritten ||= published.written;
   }
@@ -258,6 +275,15 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
     problems,
     durationMs: performance.now() - started,
   };
+}
+
+function listNames(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 /** Project directories under `simple/` (hidden staging leftovers excluded). */

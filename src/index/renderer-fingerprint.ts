@@ -3,7 +3,13 @@ import { projectView, type IndexFile } from './project-view.js';
 import { renderLegacyJson } from './render-legacy-json.js';
 import { renderProjectHtml } from './render-project-html.js';
 import { renderProjectJson } from './render-project-json.js';
-import { renderHumanPage, renderRootHtml, renderRootJson } from './render-root.js';
+import { renderBrowserProjectPage } from './publish-browser.js';
+import { renderRootHtml, renderRootJson } from './render-root.js';
+import { chunkProjects } from '../web/browse/project-chunks.js';
+import { renderChunkJson, renderChunkPage, renderSearchManifest } from '../web/browse/render-chunk.js';
+import { renderHomePage } from '../web/browse/render-home.js';
+import type { BrowserFile } from '../web/browse/project-matrix.js';
+import { renderWheelPage } from '../web/browse/render-wheel-page.js';
 
 const sample = (overrides: Partial<IndexFile>): IndexFile => ({
   filename: 'Sample_Pkg-1.0-py3-none-any.whl',
@@ -33,27 +39,30 @@ let memo: string | undefined;
  */
 export function rendererFingerprint(): string {
   if (memo !== undefined) return memo;
-  const view = projectView({
-    project: 'sample-pkg',
-    name: 'Sample_Pkg',
-    files: [
-      sample({ requiresPython: '>=3.8,<"4"', requiresDist: ['a>=1', 'b; extra == "x"'], summary: 'S & <s>' }),
-      sample({ filename: 'Sample_Pkg-1.1+local-cp311-cp311-linux_x86_64.whl', version: '1.1+local', yanked: true }),
-      sample({ filename: 'Sample_Pkg-2.0-py3-none-any.whl', version: '2.0', yanked: true, yankedReason: 'bad "build"' }),
-      sample({
-        filename: 'Sample_Pkg-2.1-cp311-cp311-linux_armv7l.whl',
-        version: '2.1',
-        build: {
-          recipeHash: `sha256:${'2'.repeat(64)}`,
-          network: 'none',
-          repair: 'vendored',
-          vendoredLibraries: [{ soname: 'libx.so.1', path: 'sample_pkg.libs/libx-00000000.so.1', sha256: '3'.repeat(64), package: 'libx1' }],
-          runtimePackages: [{ manager: 'apt', packages: ['liby1'] }],
-        },
-      }),
-    ],
-  });
-  const entries = [{ project: 'sample-pkg', name: 'Sample<Pkg>', latestVersion: '1.0', files: 4 }];
+  const files: BrowserFile[] = [
+    sample({ requiresPython: '>=3.8,<"4"', requiresDist: ['a>=1', 'b; extra == "x"'], summary: 'S & <s>' }),
+    sample({ filename: 'Sample_Pkg-1.1+local-cp311-cp311-linux_x86_64.whl', version: '1.1+local', yanked: true }),
+    sample({ filename: 'Sample_Pkg-2.0-py3-none-any.whl', version: '2.0', yanked: true, yankedReason: 'bad "build"' }),
+    sample({
+      filename: 'Sample_Pkg-2.1-cp311-cp311-linux_armv7l.whl',
+      version: '2.1',
+      build: {
+        recipeHash: `sha256:${'2'.repeat(64)}`,
+        image: 'i',
+        requestId: 'r',
+        target: 'glibc-armv7',
+        python: '3.11',
+        network: 'none',
+        repair: 'vendored',
+        vendoredLibraries: [{ soname: 'libx.so.1', path: 'sample_pkg.libs/libx-00000000.so.1', sha256: '3'.repeat(64), package: 'libx1' }],
+        runtimePackages: [{ manager: 'apt', packages: ['liby1'] }],
+      },
+    }),
+    { ...sample({ filename: 'Sample_Pkg-2.2-py3-none-any.whl', version: '2.2' }), mirror: { url: 'https://example/x.whl' } },
+  ];
+  const view = projectView({ project: 'sample-pkg', name: 'Sample_Pkg', files });
+  const entries = [{ project: 'sample-pkg', name: 'Sample<Pkg>', latestVersion: '1.0', files: 5 }];
+  const chunks = chunkProjects(entries);
   const hash = createHash('sha1');
   for (const page of [
     renderProjectHtml(view),
@@ -61,7 +70,12 @@ export function rendererFingerprint(): string {
     renderLegacyJson(view),
     renderRootHtml(entries),
     renderRootJson(entries),
-    renderHumanPage('repo', entries),
+    renderBrowserProjectPage('glibc', view),
+    renderHomePage({ repository: 'repo', projects: 1, wheels: 3, chunks }),
+    renderChunkPage('repo', chunks[0]!, null, null),
+    renderChunkJson(entries),
+    renderSearchManifest(chunks),
+    renderWheelPage({ repository: 'glibc', project: 'sample-pkg', name: 'Sample_Pkg', file: files[3]!, contents: { format: 1, files: [['a/b.py', 10, 'sha256=x'], ['RECORD', null, null]] } }),
   ]) {
     hash.update(page).update('\0');
   }

@@ -236,7 +236,7 @@ export async function runBuild(
       if (publishAs !== wheel) await appendFile(logPath, `# farm: ${wheel} is already in ${data.repository} as other bytes: publishing as ${publishAs}\n`);
       const collected = await env.repo.collect(data.repository, wheelPath, {
         filename: publishAs,
-        build: { recipeHash: data.recipeHash, image: data.image },
+        build: { recipeHash: data.recipeHash, image: data.image, requestId: data.requestId, target: data.target, python: data.python },
       });
       await appendFile(logPath, `# farm: collected ${collected.filename} into ${data.repository}${collected.added ? '' : ' (already there)'}\n`);
       return { state: 'built', wheel: collected.filename, logPath, containers, containerMs };

@@ -50,7 +50,7 @@ export async function runMirror(env: MirrorEnvironment, data: MirrorJobData, sig
     ...(signal !== undefined ? { signal } : {}),
   });
   await log(`downloaded ${file.size} bytes, sha256 ${file.sha256}${file.reused ? ' (from the download cache)' : ''}`);
-  const collected = await env.repo.collect(data.repository, file.path);
+  const collected = await env.repo.collect(data.repository, file.path, { mirror: { url: data.url } });
   await log(`collected ${collected.filename} into ${data.repository}${collected.added ? '' : ' (already there)'}`);
   return { state: collected.added ? 'mirrored' : 'cached', wheel: collected.filename, logPath };
 }

@@ -42,6 +42,7 @@ export function repositoryAdapter(root: string): RepositoryPort {
         file: wheelPath,
         ...(options.filename === undefined ? {} : { filename: options.filename }),
         ...(options.build === undefined ? {} : { build: { ...options.build } }),
+        ...(options.mirror === undefined ? {} : { mirror: { ...options.mirror } }),
       });
       return { filename: collected.filename, added: collected.status !== 'unchanged' };
     },

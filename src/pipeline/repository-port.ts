@@ -27,7 +27,9 @@ export interface CollectOptions {
   /** Name to publish under (default: the file's base name), e.g. with a higher build tag. */
   readonly filename?: string;
   /** Provenance recorded in the inventory: part of the cache key. */
-  readonly build?: { readonly recipeHash: string; readonly image?: string };
+  readonly build?: { readonly recipeHash: string; readonly image?: string; readonly requestId?: string; readonly target?: string; readonly python?: string };
+  /** Where a mirrored wheel came from, recorded in the inventory. */
+  readonly mirror?: { readonly url: string };
 }
 
 export interface RepositoryPort {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MissingFileError, WheelRejectedError } from '../errors.js';
 import type { RejectedFile } from './adopt-dropped-wheels.js';
-import type { BuildProvenance } from './inventory-schema.js';
+import type { BuildProvenance, MirrorProvenance } from './inventory-schema.js';
 import { collectWheelLocked, type CollectedWheel, type CollectOutcome } from './collect-wheel.js';
 import { withLock, type LockOptions } from './repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from './repository-paths.js';
@@ -63,6 +63,8 @@ export interface CollectWheelOptions extends RepositoryTarget {
   readonly replace?: boolean;
   /** How farm built it (recorded in the inventory; see `CollectWheelOptions` of collect-wheel.ts). */
   readonly build?: BuildProvenance;
+  /** Where farm mirrored it from (recorded in the inventory). */
+  readonly mirror?: MirrorProvenance;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function collectWheel(options: CollectWheelOptions): Promise<Collec
         replace: options.replace === true,
         ...(options.filename === undefined ? {} : { filename: options.filename }),
         ...(options.build === undefined ? {} : { build: options.build }),
+        ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
       });
       keepScanStateCurrent(paths, [outcome]);
       return publicPart(outcome);

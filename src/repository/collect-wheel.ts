@@ -11,7 +11,7 @@ import { checkWheelName } from './check-wheel-name.js';
 import { parseCoreMetadata } from './core-metadata.js';
 import { copyAndHash, hashFile, sha256Of, type FileDigest } from '../files/hash-file.js';
 import { validate } from '../validation/validate.js';
-import { BuildProvenance, type ProjectInventory, type WheelRecord } from './inventory-schema.js';
+import { BuildProvenance, MirrorProvenance, type ProjectInventory, type WheelRecord } from './inventory-schema.js';
 import { readProjectInventory, writeProjectInventory } from './inventory-store.js';
 import { readWheelMetadata } from './read-wheel-metadata.js';
 import type { RepositoryPaths } from './repository-paths.js';
@@ -30,6 +30,8 @@ export interface CollectWheelOptions {
    * bytes are unchanged, they are now known to come from this recipe too.
    */
   readonly build?: BuildProvenance;
+  /** Where farm mirrored this wheel from, recorded with a new record. */
+  readonly mirror?: MirrorProvenance;
 }
 
 /**
@@ -224,6 +226,7 @@ export async function collectWheelLocked(
       yankedReason: previous?.yankedReason ?? '',
       origin: adopted ? 'adopted' : 'collected',
       ...(build === undefined ? {} : { build }),
+      ...(options.mirror === undefined ? {} : { mirror: validate(MirrorProvenance, options.mirror, `mirror provenance of ${filename}`) }),
     };
     const dropped = new Set([publishAs, ...conflicts.map((c) => c.filename)]);
     writeProjectInventory(paths, {

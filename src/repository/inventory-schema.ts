@@ -64,6 +64,8 @@ export const BuildProvenance = z.strictObject({
   /** Target id (`glibc-armv7`) and Python version (`3.11`) of the build. */
   target: z.string().min(1).optional(),
   python: z.string().min(1).optional(),
+  /** The request whose build published the wheel: with target and Python, where its build log is. */
+  requestId: z.string().min(1).optional(),
   /** The sdist the wheel was built from. */
   sdist: SdistProvenance.optional(),
   /**
@@ -90,6 +92,13 @@ export const BuildProvenance = z.strictObject({
   runtimePackages: z.array(SystemPackageSet).optional(),
 });
 export type BuildProvenance = z.infer<typeof BuildProvenance>;
+
+/** Where farm mirrored a wheel from (`WheelRecord.mirror`). */
+export const MirrorProvenance = z.strictObject({
+  /** The upstream URL the wheel was downloaded from (its sha256 verified against the index's). */
+  url: z.string().min(1),
+});
+export type MirrorProvenance = z.infer<typeof MirrorProvenance>;
 
 /**
  * One wheel as the repository recorded it when it was collected (or adopted
@@ -126,6 +135,8 @@ export const WheelRecord = z.strictObject({
    * and adopted wheels (and in inventories written before it existed).
    */
   build: BuildProvenance.optional(),
+  /** Provenance of a wheel farm mirrored from upstream. */
+  mirror: MirrorProvenance.optional(),
   /**
    * Set when the file in `packages/` no longer has the recorded bytes (it was
    * overwritten by hand): what was found instead. The file is kept out of the

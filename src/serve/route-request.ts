@@ -1,5 +1,6 @@
 import { LEGACY_HTML, SIMPLE_JSON } from '../index/content-types.js';
 import { normalizeName } from '../wheels/normalize-name.js';
+import { PROJECT_DIR, PROJECTS_DIR, STATIC_DIR } from '../web/browse/browse-urls.js';
 
 /**
  * What to answer for a request path below the repository root. Pure: the
@@ -15,6 +16,8 @@ export type Route =
   | { readonly kind: 'negotiated'; readonly dir: readonly string[] }
   /** A plain file with a fixed content type. */
   | { readonly kind: 'file'; readonly file: readonly string[]; readonly contentType: string }
+  /** `/<repo>/go?q=<name>`: the browser's jump to a project by name (the server reads `q`). */
+  | { readonly kind: 'go'; readonly repository: string }
   | { readonly kind: 'bad-request'; readonly reason: string }
   | { readonly kind: 'not-found' };
 
@@ -32,7 +35,8 @@ const PROJECT_SEGMENT = /^[A-Za-z0-9._-]+$/;
  *   (PEP 503), as does a missing trailing slash;
  * - `/<repo>/pypi/<project>/json` is the legacy JSON;
  * - `/<repo>/packages/<file>` are the wheels and their `.metadata`;
- * - `/<repo>/` is the page for humans;
+ * - `/<repo>/` is the repository browser's home page, and `projects/`,
+ *   `project/`, `static/` and `go` its other pages (`src/web/browse`);
  * - a hidden segment (`.farm/`, temp files), `..`, an encoded `/`, `\` or NUL
  *   never reaches the file system.
  */
@@ -102,11 +106,54 @@ export function routeRequest(rawPath: string): Route {
     return { kind: 'not-found' };
   }
 
+  const browser = routeBrowser(repo, area, name, rest, trailingSlash);
+  if (browser !== undefined) return browser;
+
   if (area === 'packages' && name !== undefined && rest.length === 0 && !trailingSlash) {
     const contentType = last.endsWith('.metadata') ? METADATA_CONTENT_TYPE : 'application/octet-stream';
     return { kind: 'file', file: [repo, 'packages', name], contentType };
   }
   return { kind: 'not-found' };
+}
+
+const CHUNK_FILE = /^[a-z0-9]+(?:-[a-z0-9]+)*\.(html|json)$/;
+const ASSET_TYPES: Readonly<Record<string, string>> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' };
+
+/**
+ * The repository browser's URLs (see `src/web/browse/browse-urls.ts`);
+ * `undefined` when the path is not one of them.
+ */
+function routeBrowser(repo: string, area: string, name: string | undefined, rest: readonly string[], trailingSlash: boolean): Route | undefined {
+  if (area === 'go' && name === undefined && !trailingSlash) return { kind: 'go', repository: repo };
+  if (area === PROJECTS_DIR && name !== undefined && rest.length === 0 && !trailingSlash) {
+    const match = CHUNK_FILE.exec(name);
+    if (match === null) return { kind: 'not-found' };
+    return { kind: 'file', file: [repo, PROJECTS_DIR, name], contentType: match[1] === 'html' ? HTML_CONTENT_TYPE : 'application/json' };
+  }
+  if (area === STATIC_DIR && name !== undefined && rest.length === 0 && !trailingSlash) {
+    const type = ASSET_TYPES[name.slice(name.lastIndexOf('.') + 1)];
+    return type === undefined ? { kind: 'not-found' } : { kind: 'file', file: [repo, STATIC_DIR, name], contentType: type };
+  }
+  if (area === PROJECT_DIR && name !== undefined) {
+    if (!PROJECT_SEGMENT.test(name)) return { kind: 'not-found' };
+    const normalized = normalizeName(name);
+    if (rest.length === 0) {
+      if (normalized !== name) return { kind: 'redirect', location: `${trailingSlash ? '../' : ''}${normalized}/` };
+      return trailingSlash ? { kind: 'file', file: [repo, PROJECT_DIR, `${name}.html`], contentType: HTML_CONTENT_TYPE } : { kind: 'redirect', location: `${name}/` };
+    }
+    if (rest.length === 1 && !trailingSlash && rest[0]!.endsWith('.whl.html')) {
+      if (normalized !== name) return { kind: 'redirect', location: `../${normalized}/${encodeURIComponent(rest[0]!)}` };
+      return { kind: 'file', file: [repo, PROJECT_DIR, name, rest[0]!], contentType: HTML_CONTENT_TYPE };
+    }
+    return { kind: 'not-found' };
+  }
+  return undefined;
+}
+
+/** Where the browser's jump form leads for the name `q`: the project's page, by its normalised name. */
+export function goLocation(q: string | null): string {
+  const name = (q ?? '').trim();
+  return PROJECT_SEGMENT.test(name) ? `${PROJECT_DIR}/${normalizeName(name)}/` : './';
 }
 
 function staticPage(file: string[]): Route {

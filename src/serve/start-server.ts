@@ -8,7 +8,7 @@ import { escapeHtml } from '../index/escape-html.js';
 import { negotiateSimple } from '../index/negotiate.js';
 import { listRepositories } from '../repository/list-repositories.js';
 import { pinoAccessLogger, type AccessLogger } from './access-log.js';
-import { HTML_CONTENT_TYPE, routeRequest } from './route-request.js';
+import { goLocation, HTML_CONTENT_TYPE, routeRequest } from './route-request.js';
 
 export interface ServeOptions {
   /** Repository root: serves `<root>/<repo>/simple/`, `packages/`, `pypi/` of every repository. */
@@ -127,6 +127,10 @@ async function handle(
     case 'redirect': {
       const location = queryAt === -1 ? route.location : `${route.location}?${query.toString()}`;
       return plain(res, 301, `moved to ${location}\n`, { Location: location });
+    }
+    case 'go': {
+      const location = goLocation(query.get('q'));
+      return plain(res, 302, `see ${location}\n`, { Location: location });
     }
     case 'listing':
       return sendListing(res, method, root, setBytes);

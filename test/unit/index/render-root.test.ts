@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderHumanPage, renderRootHtml, renderRootJson, type RootEntry } from '../../../src/index/render-root.js';
+import { renderRootHtml, renderRootJson, type RootEntry } from '../../../src/index/render-root.js';
 
 const entries: RootEntry[] = [
   { project: 'a-b', name: 'A_B', latestVersion: '1.0', files: 2 },
@@ -20,14 +20,6 @@ describe('root pages', () => {
       meta: { 'api-version': '1.1' },
       projects: [{ name: 'A_B' }, { name: '<script>' }],
     });
-  });
-
-  it('the human page lists projects with latest versions', () => {
-    const html = renderHumanPage('glibc', entries);
-    expect(html).toContain('<title>farm repository glibc</title>');
-    expect(html).toContain('<tr><td><a href="simple/a-b/">A_B</a><td>1.0<td>2\n');
-    expect(html).toContain('<td>2.0&lt;<td>');
-    expect(html).toContain('2 projects');
   });
 
   it('an empty repository renders valid empty pages', () => {

@@ -7,7 +7,7 @@ const project = (name: string, latest = '1.0'): PublishedProject => ({
   latestVersion: latest,
   files: 1,
   digest: `d-${name}-${latest}`,
-  sizes: [1, 2, 3],
+  sizes: [1, 2, 3, 4],
 });
 
 describe('SummaryTable', () => {
@@ -40,9 +40,9 @@ describe('SummaryTable', () => {
   const broken: [string, string][] = [
     ['not JSON', '{'],
     ['older format', JSON.stringify({ format: 1, renderer: 'r', rootSimple: null, rootHuman: null, projects: [] })],
-    ['columns of different lengths', JSON.stringify({ format: 2, renderer: 'r', rootSimple: null, rootHuman: null, project: ['a'], name: [], latest: [null], files: [1], digest: ['d'], sizes: [1, 2, 3] })],
-    ['unsorted', JSON.stringify({ format: 2, renderer: 'r', rootSimple: null, rootHuman: null, project: ['b', 'a'], name: ['b', 'a'], latest: [null, null], files: [1, 1], digest: ['d', 'd'], sizes: [1, 2, 3, 1, 2, 3] })],
-    ['negative count', JSON.stringify({ format: 2, renderer: 'r', rootSimple: null, rootHuman: null, project: ['a'], name: ['a'], latest: [null], files: [-1], digest: ['d'], sizes: [1, 2, 3] })],
+    ['columns of different lengths', JSON.stringify({ format: 3, renderer: 'r', rootSimple: null, rootHuman: null, project: ['a'], name: [], latest: [null], files: [1], digest: ['d'], sizes: [1, 2, 3, 4] })],
+    ['unsorted', JSON.stringify({ format: 3, renderer: 'r', rootSimple: null, rootHuman: null, project: ['b', 'a'], name: ['b', 'a'], latest: [null, null], files: [1, 1], digest: ['d', 'd'], sizes: [1, 2, 3, 4, 1, 2, 3, 4] })],
+    ['negative count', JSON.stringify({ format: 3, renderer: 'r', rootSimple: null, rootHuman: null, project: ['a'], name: ['a'], latest: [null], files: [-1], digest: ['d'], sizes: [1, 2, 3, 4] })],
   ];
   it.each(broken)('rejects %s (the caller then regenerates in full)', (_name, text) => {
     expect(SummaryTable.parse(text)).toBeUndefined();
