@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 export interface NewDirectoryJob {
   readonly staging: string;
   readonly dir: string;
-  readonly pages: readonly [string, string, string];
+  /** `index.html`, `index.json`, `json` and, with the browser, `project.html`. */
+  readonly pages: readonly string[];
 }
 
 /** `exists`: `dir` turned out to exist (nothing left behind); the caller replaces its pages file by file. */
@@ -21,7 +22,7 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
-const NAMES = ['index.html', 'index.json', 'json'];
+const NAMES = ['index.html', 'index.json', 'json', 'project.html'];
 function publish(job) {
   try {
     fs.mkdirSync(job.staging);
@@ -32,7 +33,7 @@ function publish(job) {
     fs.mkdirSync(job.staging);
   }
   try {
-    for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(job.staging, NAMES[i]), job.pages[i]);
+    for (let i = 0; i < job.pages.length; i++) fs.writeFileSync(path.join(job.staging, NAMES[i]), job.pages[i]);
     fs.renameSync(job.staging, job.dir);
     return 'published';
   } catch (error) {

@@ -30,9 +30,12 @@ import { validate } from '../validation/validate.js';
 import type { ProjectView } from './project-view.js';
 import type { RootEntry } from './render-root.js';
 
-/** `<repo>/project/<project>.html`. */
+/** The browser's project page beside the project's simple-API pages. */
+export const BROWSER_PAGE = 'project.html';
+
+/** `<repo>/simple/<project>/project.html`, served at `<repo>/project/<project>/`. */
 export function browserProjectFile(paths: RepositoryPaths, project: string): string {
-  return path.join(paths.dir, PROJECT_DIR, `${project}.html`);
+  return path.join(paths.simple, project, BROWSER_PAGE);
 }
 
 /** The browser page of a project (its inventory records carry provenance, so they are `BrowserFile`s). */
@@ -40,17 +43,15 @@ export function renderBrowserProjectPage(repository: string, view: ProjectView):
   return renderProjectPage({ repository, view: view as ProjectView & { files: readonly BrowserFile[] }, targets: repositoryTargets(repository) });
 }
 
-/** Removes a project's browser page and wheel pages. */
-export function unpublishBrowserProject(paths: RepositoryPaths, project: string): void {
-  fs.rmSync(browserProjectFile(paths, project), { force: true });
+/** Removes a project's wheel pages (its simple-API directory, with the project page, goes separately). */
+export function unpublishWheelPages(paths: RepositoryPaths, project: string): void {
   fs.rmSync(path.join(paths.dir, PROJECT_DIR, project), { recursive: true, force: true });
 }
 
-/** Full regeneration: browser pages of projects that no longer exist go. */
+/** Full regeneration: wheel pages of projects that no longer exist go. */
 export function removeStaleBrowserPages(paths: RepositoryPaths, live: ReadonlySet<string>): void {
   for (const name of listDir(path.join(paths.dir, PROJECT_DIR))) {
-    const project = name.endsWith('.html') ? name.slice(0, -'.html'.length) : name;
-    if (!live.has(project)) fs.rmSync(path.join(paths.dir, PROJECT_DIR, name), { recursive: true, force: true });
+    if (!live.has(name)) fs.rmSync(path.join(paths.dir, PROJECT_DIR, name), { recursive: true, force: true });
   }
 }
 

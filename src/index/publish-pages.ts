@@ -10,7 +10,7 @@ import { renderLegacyJson } from './render-legacy-json.js';
 import { renderProjectHtml } from './render-project-html.js';
 import { renderProjectJson } from './render-project-json.js';
 import { renderRootHtml, renderRootJson, type RootEntry } from './render-root.js';
-import { browserProjectFile, renderBrowserProjectPage, unpublishBrowserProject } from './publish-browser.js';
+import { BROWSER_PAGE, browserProjectFile, renderBrowserProjectPage, unpublishWheelPages } from './publish-browser.js';
 
 /**
  * Publishing. A project's three pages live in one directory,
@@ -26,13 +26,18 @@ import { browserProjectFile, renderBrowserProjectPage, unpublishBrowserProject }
  * yet, never a partial one.
  */
 
-/** The files of one project's pages: PEP 503 HTML, PEP 691 JSON, legacy JSON, the browser's project page. */
+/**
+ * The files of one project's pages: PEP 503 HTML, PEP 691 JSON, legacy JSON
+ * and the repository browser's project page. The browser's page lives in the
+ * same directory (served at `<repo>/project/<name>/`), so a new project still
+ * costs one directory, filled and renamed into place whole.
+ */
 export function projectPageFiles(paths: RepositoryPaths, project: string): readonly [string, string, string, string] {
   const dir = path.join(paths.simple, project);
   return [path.join(dir, 'index.html'), path.join(dir, 'index.json'), path.join(dir, 'json'), browserProjectFile(paths, project)];
 }
 
-const PAGE_NAMES = ['index.html', 'index.json', 'json'] as const;
+const PAGE_NAMES = ['index.html', 'index.json', 'json', BROWSER_PAGE] as const;
 
 /**
  * Renders and publishes one project's three pages.
@@ -56,10 +61,8 @@ export function publishProject(
   browser = true,
 ): PublishedProject {
   const view = projectView(project);
-  const pages = [renderProjectHtml(view), renderProjectJson(view), renderLegacyJson(view)] as const;
   const browserPage = browser ? renderBrowserProjectPage(paths.name, view) : '';
-  const browserFile = browserProjectFile(paths, view.project);
-  if (browser && (state !== 'unknown' || !sameContent(browserFile, browserPage))) writeFileAtomicSync(browserFile, browserPage);
+  const pages = [renderProjectHtml(view), renderProjectJson(view), renderLegacyJson(view), ...(browser ? [browserPage] : [])];
   const dir = path.join(paths.simple, view.project);
   if (state === 'missing' && background !== undefined && !background.busy) {
     background.add({ staging: stagingDirFor(paths, dir), dir, pages });
@@ -67,7 +70,7 @@ export function publishProject(
     // Published whole.
   } else {
     const files = projectPageFiles(paths, view.project);
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < pages.length; i++) {
       if (state === 'unknown' && sameContent(files[i]!, pages[i]!)) continue;
       writeFileAtomicSync(files[i]!, pages[i]!);
     }
@@ -78,7 +81,7 @@ export function publishProject(
     latestVersion: view.latestVersion,
     files: view.files.length,
     digest: inputDigest,
-    sizes: [Buffer.byteLength(pages[0]), Buffer.byteLength(pages[1]), Buffer.byteLength(pages[2]), Buffer.byteLength(browserPage)],
+    sizes: [Buffer.byteLength(pages[0]!), Buffer.byteLength(pages[1]!), Buffer.byteLength(pages[2]!), Buffer.byteLength(browserPage)],
   };
 }
 
@@ -140,7 +143,7 @@ function publishNewDirectory(paths: RepositoryPaths, dir: string, pages: readonl
 /** Removes a project's pages (its last wheel is gone), its browser page and its wheel pages. */
 export function unpublishProject(paths: RepositoryPaths, project: string): void {
   fs.rmSync(path.join(paths.simple, project), { recursive: true, force: true });
-  unpublishBrowserProject(paths, project);
+  unpublishWheelPages(paths, project);
 }
 
 /**

@@ -139,7 +139,7 @@ function routeBrowser(repo: string, area: string, name: string | undefined, rest
     const normalized = normalizeName(name);
     if (rest.length === 0) {
       if (normalized !== name) return { kind: 'redirect', location: `${trailingSlash ? '../' : ''}${normalized}/` };
-      return trailingSlash ? { kind: 'file', file: [repo, PROJECT_DIR, `${name}.html`], contentType: HTML_CONTENT_TYPE } : { kind: 'redirect', location: `${name}/` };
+      return trailingSlash ? { kind: 'file', file: [repo, 'simple', name, 'project.html'], contentType: HTML_CONTENT_TYPE } : { kind: 'redirect', location: `${name}/` };
     }
     if (rest.length === 1 && !trailingSlash && rest[0]!.endsWith('.whl.html')) {
       if (normalized !== name) return { kind: 'redirect', location: `../${normalized}/${encodeURIComponent(rest[0]!)}` };

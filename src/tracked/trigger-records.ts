@@ -59,12 +59,23 @@ export class TriggerRecords {
     return validate(TriggerRecord, JSON.parse(text) as unknown, `trigger record ${id}`);
   }
 
-  /** Creates a `queued` record (or overwrites one). */
+  private lastKey(set: string): string {
+    return `${this.prefix}:farm:trigger-last:${set}`;
+  }
+
+  /** Creates a `queued` record (or overwrites one); it becomes its set's latest. */
   async create(fields: Omit<TriggerRecord, 'state' | 'createdAt' | 'updatedAt'>): Promise<TriggerRecord> {
     const at = this.now().toISOString();
     const record: TriggerRecord = { ...fields, state: 'queued', createdAt: at, updatedAt: at };
     await this.write(record);
+    await this.redis.set(this.lastKey(record.set), record.id, 'EX', RECORD_TTL_SECONDS);
     return record;
+  }
+
+  /** The most recent trigger of a tracked set (webhook or schedule), if any within the last 30 days. */
+  async latestOfSet(set: string): Promise<TriggerRecord | undefined> {
+    const id = await this.redis.get(this.lastKey(set));
+    return id === null ? undefined : this.get(id);
   }
 
   /** Updates fields of an existing record; returns the new record. */

@@ -52,3 +52,11 @@ ${options.main}
 `;
   return page.value;
 }
+
+/**
+ * A table in a horizontally scrollable region (wide matrices on a phone):
+ * focusable and labelled, so keyboard users can scroll it too.
+ */
+export function scrollRegion(label: string, table: HtmlValue): Html {
+  return html`<div class="table-wrap" role="region" aria-label="${label}" tabindex="0">${table}</div>`;
+}

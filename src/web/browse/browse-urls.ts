@@ -9,7 +9,7 @@
  * | `<repo>/projects/<first>.html`       | same (one chunk of the project list) |
  * | `<repo>/projects/<first>.json`       | same (the chunk as search data)      |
  * | `<repo>/projects/index.json`         | same (chunk names: the search index) |
- * | `<repo>/project/<name>/`             | `project/<name>.html`                |
+ * | `<repo>/project/<name>/`             | `simple/<name>/project.html`         |
  * | `<repo>/project/<name>/<wheel>.html` | same (one wheel)                     |
  * | `<repo>/static/<asset>`              | same (stylesheet, search script)     |
  * | `<repo>/go?q=<name>`                 | redirect to `project/<normalised>/`  |
@@ -17,7 +17,7 @@
 
 /** Directory (under the repository) of the chunk pages and the search index. */
 export const PROJECTS_DIR = 'projects';
-/** Directory of the project pages (`<name>.html`) and their wheel pages (`<name>/<wheel>.html`). */
+/** Directory of the wheel pages (`<name>/<wheel>.html`); the project pages live in `simple/<name>/`. */
 export const PROJECT_DIR = 'project';
 /** Directory of the copied web assets. */
 export const STATIC_DIR = 'static';

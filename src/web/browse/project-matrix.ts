@@ -91,7 +91,7 @@ export function projectMatrix(files: readonly BrowserFile[], targets: readonly T
     return targets.map((target) => {
       const accepted = platformsOf(target);
       const serving = ofVersion.filter((_, i) => platforms[i]!.some((p) => accepted.has(p)));
-      serving.sort((a, b) => rank(a) - rank(b));
+      if (serving.length > 1) serving.sort((a, b) => rank(a) - rank(b));
       return { state: cellState(serving), files: serving };
     });
   });

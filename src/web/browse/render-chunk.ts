@@ -4,7 +4,7 @@
  */
 import type { RootEntry } from '../../index/render-root.js';
 import { html } from '../html.js';
-import { renderPage } from '../layout.js';
+import { renderPage, scrollRegion } from '../layout.js';
 import type { ProjectChunk } from './project-chunks.js';
 
 /** Page of one chunk (`projects/<first>.html`), with links to its neighbours. */
@@ -29,12 +29,12 @@ ${next === null ? '' : html`<a href="${next}.html" rel="next">Next page →</a>`
     main: html`<h1>Projects ${first} – ${last}</h1>
 <p class="lede muted">${chunk.entries.length} projects in repository ${repository}.</p>
 ${pager}
-<div class="table-wrap"><table>
+${scrollRegion('Projects', html`<table>
 <caption class="muted">Projects, their latest version and number of wheels</caption>
 <thead><tr><th scope="col">Project</th><th scope="col">Latest version</th><th scope="col" class="num">Wheels</th></tr></thead>
 <tbody>
 ${rows}</tbody>
-</table></div>
+</table>`)}
 ${pager}`,
   });
 }

@@ -2,14 +2,19 @@
  * A project's page in the repository browser (`<repo>/project/<name>/`):
  * the pip line, the versions × targets matrix, and every wheel with its
  * tags, size, upload time, sha256 and provenance. Pure.
+ *
+ * Rendered for every project in a full regeneration, so it is built by
+ * plain concatenation (like the simple-API renderers) and kept compact:
+ * details beyond one table row per wheel are on the wheel's own page.
  */
+import { escapeHtml } from '../../index/escape-html.js';
 import type { ProjectView } from '../../index/project-view.js';
 import type { Target } from '../../targets/catalog.js';
-import { html } from '../html.js';
-import { renderPage } from '../layout.js';
+import { raw } from '../html.js';
+import { renderPage, scrollRegion } from '../layout.js';
 import { wheelHref } from './browse-urls.js';
 import { projectMatrix, type BrowserFile, type MatrixCell } from './project-matrix.js';
-import { renderProvenance } from './render-provenance.js';
+import { buildLogUrl } from './render-provenance.js';
 
 /** A byte count for people: `12.3 kB`. */
 export function formatSize(bytes: number): string {
@@ -35,9 +40,22 @@ export function wheelTags(filename: string): string {
   return parts.slice(-3).join('-');
 }
 
-function cell(c: MatrixCell) {
-  const wheels = c.files.map((f) => html`<br><a href="${wheelHref(f.filename)}" class="mono">${wheelTags(f.filename)}</a>`);
-  return html`<td><span class="state state-${c.state}">${c.state}</span>${wheels}</td>`;
+/** A matrix cell: the state, and the tags of the wheels serving it (the files table links them). */
+function cell(c: MatrixCell, tags: ReadonlyMap<BrowserFile, string>): string {
+  let out = `<td><span class="state state-${c.state}">${c.state}</span>`;
+  for (const f of c.files) out += `<br><span class="mono">${tags.get(f)}</span>`;
+  return `${out}</td>`;
+}
+
+/** One line of provenance: how the wheel got here, with the build log when known. */
+function provenance(project: string, f: BrowserFile): string {
+  if (f.build !== undefined) {
+    const log = buildLogUrl(project, f.build);
+    const recipe = typeof f.build['recipeHash'] === 'string' ? ` <span class="mono">${escapeHtml(f.build['recipeHash'].slice(0, 19))}…</span>` : '';
+    return `built${recipe}${log === undefined ? '' : ` · <a href="${escapeHtml(log)}">log</a>`}`;
+  }
+  if (f.mirror !== undefined) return 'mirrored';
+  return f.origin === 'adopted' ? 'adopted' : 'added';
 }
 
 export interface ProjectPageInput {
@@ -48,26 +66,50 @@ export interface ProjectPageInput {
 
 export function renderProjectPage({ repository, view, targets }: ProjectPageInput): string {
   const matrix = projectMatrix(view.files, targets);
-  const latest = [...view.files].reverse().find((f) => f.version === view.latestVersion);
-  const head = matrix.targets.map((t) => html`<th scope="col">${t}</th>`);
-  const rows = matrix.versions.map(
-    (version, i) => html`<tr><th scope="row">${version}</th>${matrix.cells[i]!.map(cell)}</tr>\n`,
-  );
-  const files = [...view.files].reverse().map(
-    (f) => html`<section class="wheel">
-<h3 id="${f.filename}"><a href="${wheelHref(f.filename)}">${f.filename}</a>${f.yanked ? html` <span class="state state-yanked">yanked</span>` : ''}</h3>
-<dl class="facts">
-<dt>Version</dt><dd>${f.version}</dd>
-<dt>Tags</dt><dd class="mono">${wheelTags(f.filename)}</dd>
-<dt>Size</dt><dd>${formatSize(f.size)}</dd>
-<dt>Uploaded</dt><dd><time datetime="${f.uploadTime}">${formatTime(f.uploadTime)}</time></dd>
-<dt>sha256</dt><dd class="mono">${f.sha256}</dd>
-${f.yanked ? html`<dt>Yanked</dt><dd>${f.yankedReason === '' ? 'no reason given' : f.yankedReason}</dd>` : ''}
-<dt>Provenance</dt><dd>${renderProvenance(view.project, f)}</dd>
-</dl>
-<p><a href="../../packages/${encodeURIComponent(f.filename)}">Download ${f.filename}</a></p>
-</section>\n`,
-  );
+  const repo = escapeHtml(repository);
+  const name = escapeHtml(view.name);
+  let latest: BrowserFile | undefined;
+  for (const f of view.files) if (f.version === view.latestVersion) latest = f;
+
+  const tags = new Map<BrowserFile, string>();
+  for (const f of view.files) tags.set(f, escapeHtml(wheelTags(f.filename)));
+  let head = '';
+  for (const t of matrix.targets) head += `<th scope="col">${escapeHtml(t)}</th>`;
+  let rows = '';
+  matrix.versions.forEach((version, i) => {
+    rows += `<tr><th scope="row">${escapeHtml(version)}</th>${matrix.cells[i]!.map((c) => cell(c, tags)).join('')}</tr>\n`;
+  });
+  let files = '';
+  for (let i = view.files.length - 1; i >= 0; i--) {
+    const f = view.files[i]!;
+    const yanked = f.yanked ? ` <span class="state state-yanked">yanked</span>${f.yankedReason === '' ? '' : ` ${escapeHtml(f.yankedReason)}`}` : '';
+    files +=
+      `<tr><th scope="row"><a href="${escapeHtml(wheelHref(f.filename))}">${escapeHtml(f.filename)}</a>${yanked}</th>` +
+      `<td class="num">${formatSize(f.size)}</td><td><time datetime="${f.uploadTime}">${formatTime(f.uploadTime)}</time></td>` +
+      `<td class="mono">${f.sha256}</td><td>${provenance(view.project, f)}</td></tr>\n`;
+  }
+  const summary = latest?.summary ? `<p class="lede">${escapeHtml(latest.summary)}</p>\n` : '';
+  const main =
+    `<h1>${name}</h1>\n${summary}` +
+    `<dl class="facts"><dt>Latest version</dt><dd>${escapeHtml(view.latestVersion ?? '')}</dd>` +
+    `<dt>Requires Python</dt><dd>${escapeHtml(latest?.requiresPython ?? 'any')}</dd><dt>Wheels</dt><dd>${view.files.length}</dd></dl>\n` +
+    `<h2>Install</h2>\n<pre><code>pip install --extra-index-url <span class="origin">http://&lt;this host&gt;</span>/${repo}/simple/ ${escapeHtml(view.project)}</code></pre>\n` +
+    `<h2>Versions and targets</h2>\n` +
+    scrollRegion(
+      'Versions and targets',
+      raw(
+        `<table class="matrix">\n<caption class="muted">Which wheel serves each version on each target: built, mirrored, added, yanked or missing</caption>\n` +
+          `<thead><tr><th scope="col">Version</th>${head}</tr></thead>\n<tbody>\n${rows}</tbody>\n</table>`,
+      ),
+    ).value +
+    `\n<h2>Files</h2>\n` +
+    scrollRegion(
+      'Files',
+      raw(
+        `<table class="files">\n<thead><tr><th scope="col">Wheel</th><th scope="col" class="num">Size</th><th scope="col">Uploaded</th>` +
+          `<th scope="col">sha256</th><th scope="col">Provenance</th></tr></thead>\n<tbody>\n${files}</tbody>\n</table>`,
+      ),
+    ).value;
   return renderPage({
     title: `${view.name} in ${repository}`,
     stylesheet: '../../static/farm.css',
@@ -76,23 +118,6 @@ ${f.yanked ? html`<dt>Yanked</dt><dd>${f.yankedReason === '' ? 'no reason given'
       { href: '../../', label: repository },
     ],
     scripts: ['../../static/search.js'],
-    main: html`<h1>${view.name}</h1>
-${latest?.summary ? html`<p class="lede">${latest.summary}</p>` : ''}
-<dl class="facts">
-<dt>Latest version</dt><dd>${view.latestVersion ?? ''}</dd>
-<dt>Requires Python</dt><dd>${latest?.requiresPython ?? 'any'}</dd>
-<dt>Wheels</dt><dd>${view.files.length}</dd>
-</dl>
-<h2>Install</h2>
-<pre><code>pip install --extra-index-url <span class="origin">http://&lt;this host&gt;</span>/${repository}/simple/ ${view.project}</code></pre>
-<h2>Versions and targets</h2>
-<div class="table-wrap"><table class="matrix">
-<caption class="muted">Which wheel serves each version on each target: built, mirrored, added, yanked or missing</caption>
-<thead><tr><th scope="col">Version</th>${head}</tr></thead>
-<tbody>
-${rows}</tbody>
-</table></div>
-<h2>Files</h2>
-${files}`,
+    main: raw(main),
   });
 }

@@ -4,7 +4,7 @@
  * files inside it from its RECORD, with sizes. Pure.
  */
 import { html } from '../html.js';
-import { renderPage } from '../layout.js';
+import { renderPage, scrollRegion } from '../layout.js';
 import type { BrowserFile } from './project-matrix.js';
 import { formatSize, formatTime, wheelTags } from './render-project-page.js';
 import { renderProvenance } from './render-provenance.js';
@@ -52,11 +52,11 @@ ${requires.length === 0 ? html`<p>No dependencies.</p>` : html`<ul>${requires}</
 ${renderProvenance(project, file)}
 <h2>Files in this wheel</h2>
 <p class="muted">${contents.files.length} files, ${formatSize(total)} uncompressed, from the wheel's RECORD.</p>
-<div class="table-wrap"><table>
+${scrollRegion('Files in this wheel', html`<table>
 <caption class="muted">Path and size of each file</caption>
 <thead><tr><th scope="col">Path</th><th scope="col" class="num">Size</th></tr></thead>
 <tbody>
 ${rows}</tbody>
-</table></div>`,
+</table>`)}`,
   });
 }
