@@ -23,7 +23,7 @@ export default tseslint.config(
     files: ['web/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly' },
     },
   },
 );

@@ -21,6 +21,7 @@ import { openTriggerQueue, type TriggerQueue } from '../tracked/trigger-queue.js
 import { startTriggerWorker, type TriggerWorker, type TriggerWorkerDeps } from '../tracked/trigger-worker.js';
 import { registerAdminAuth } from './admin-auth.js';
 import { registerAdminBoard } from './admin-board.js';
+import { isBuildsEngine, registerAdminPages } from './admin-pages.js';
 import { redisDeliveryStore } from './delivery-store.js';
 import { registerRepositoryApi } from './repository-api.js';
 import { handlePush, verifyHook } from './handle-push.js';
@@ -257,8 +258,13 @@ export async function startApi(config: FarmConfig, deps: ApiDeps): Promise<Runni
     if (adminToken !== undefined && adminToken !== '') {
       await registerAdminAuth(app, adminToken);
       await registerAdminBoard(app, [triggers.queue, ...otherQueues, ...buildQueues.values()]);
+      if (isBuildsEngine(deps.engine)) {
+        await registerAdminPages(app, { engine: deps.engine, config, triggers, token: adminToken });
+      } else {
+        logger.warn('the engine given to farm api cannot list, follow, retry or cancel requests: the builds pages are disabled');
+      }
     } else {
-      logger.warn({ env: config.api.adminTokenEnv }, 'no admin token set: /admin/queues is disabled');
+      logger.warn({ env: config.api.adminTokenEnv }, 'no admin token set: the builds pages and /admin/queues are disabled');
     }
 
     const address = await app.listen({ host: deps.host ?? config.api.host, port: deps.port ?? config.api.port });

@@ -37,17 +37,31 @@ describe('incremental regeneration', () => {
     await addWheels({ root, repository: 'glibc', paths: [writeWheel(work, { name: 'beta', version: '2.0' })] });
     const after = published();
     const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
-    // beta's three pages and the human page (latest version moved); the PEP 503/691 root lists names only.
-    expect(changed).toEqual(['index.html', 'simple/beta/index.html', 'simple/beta/index.json', 'simple/beta/json']);
+    // beta's pages, the new wheel's page, the repository home page (wheel count) and the one
+    // chunk of the project list holding beta (latest version moved); the PEP 503/691 root lists names only.
+    expect(changed).toEqual([
+      'index.html',
+      'project/beta/beta-2.0-py3-none-any.whl.html',
+      'projects/alpha.html',
+      'projects/alpha.json',
+      'simple/beta/index.html',
+      'simple/beta/index.json',
+      'simple/beta/json',
+      'simple/beta/project.html',
+    ]);
 
     await addWheels({ root, repository: 'glibc', paths: [writeWheel(work, { name: 'delta', version: '1.0' })] });
     const third = published();
     const changedAgain = Object.keys(third).filter((f) => third[f] !== after[f]).sort();
     expect(changedAgain).toEqual([
       'index.html',
+      'project/delta/delta-1.0-py3-none-any.whl.html',
+      'projects/alpha.html',
+      'projects/alpha.json',
       'simple/delta/index.html',
       'simple/delta/index.json',
       'simple/delta/json',
+      'simple/delta/project.html',
       'simple/index.html',
       'simple/index.json',
     ]);

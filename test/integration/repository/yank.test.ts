@@ -35,7 +35,7 @@ function pages() {
     json: JSON.parse(fs.readFileSync(path.join(paths.simple, 'yanky', 'index.json'), 'utf8')) as {
       files: { filename: string; yanked?: unknown }[];
     },
-    human: fs.readFileSync(paths.humanPage, 'utf8'),
+    human: fs.readFileSync(path.join(paths.dir, 'projects', 'yanky.html'), 'utf8'),
   };
 }
 
@@ -47,7 +47,7 @@ describe('yank / unyank (PEP 592)', () => {
     expect(html).toContain('data-yanked="broken &quot;ABI&quot;">yanky-2.0-py3-none-any.whl');
     expect(json.files.find((f) => f.filename === 'yanky-2.0-py3-none-any.whl')?.yanked).toBe('broken "ABI"');
     // The latest version for humans skips the yanked one.
-    expect(human).toContain('<td>1.0<td>');
+    expect(human).toContain('<a href="../project/yanky/">Yanky</a></th><td>1.0</td>');
 
     await unyank({ root, repository: 'glibc', project: 'yanky', version: '2.0' });
     expect(pages().html).not.toContain('data-yanked');

@@ -84,7 +84,7 @@ describe('farm serve', () => {
     { path: '/glibc/pypi/farm-lib/json', status: 200, type: 'application/json', body: /"releases"/ },
     { path: '/glibc/packages/farm_lib-1.1-py3-none-any.whl.metadata', status: 200, type: 'text/plain; charset=utf-8', body: /^Metadata-Version: 2.1\nName: Farm_Lib\nVersion: 1.1/ },
     { path: '/glibc/packages/farm_lib-1.1-py3-none-any.whl', status: 200, type: 'application/octet-stream' },
-    { path: '/glibc/', status: 200, type: 'text/html; charset=utf-8', body: /farm repository glibc/ },
+    { path: '/glibc/', status: 200, type: 'text/html; charset=utf-8', body: /<h1>Repository glibc<\/h1>/ },
     { path: '/', status: 200, body: /<a href="glibc\/">glibc<\/a>/ },
     // nothing hidden, nothing outside
     { path: '/glibc/.farm/inventory/farm-lib.json', status: 404 },
