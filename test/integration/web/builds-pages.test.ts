@@ -5,7 +5,7 @@
  * retry works from the page, POSTs without the CSRF token are refused, and
  * every page passes axe-core with no serious or critical violation.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,7 @@ beforeAll(async () => {
     logStream: new LogCapture(),
     triggerWorker: false,
   });
+  await mkdir(config.root, { recursive: true });
   repo = await startServer({ root: config.root, port: 0, accessLog: () => {} });
   browser = await launchBrowser();
 });
@@ -130,7 +131,7 @@ describe('the builds pages', () => {
     const project = await browser.newPage();
     await project.goto(`${repo.url}glibc/project/farmfix-slowlog/`);
     expect(await project.locator('table.matrix tbody tr').first().locator('.state').first().textContent()).toBe('built');
-    expect(await project.locator('table.files a', { hasText: 'log' }).getAttribute('href')).toBe(`/admin/requests/${requestId}/log/farmfix-slowlog/glibc-x86_64/3.11`);
+    expect(await project.locator('table.files').getByRole('link', { name: 'log', exact: true }).getAttribute('href')).toBe(`/admin/requests/${requestId}/log/farmfix-slowlog/glibc-x86_64/3.11`);
   });
 
   it('lists recent requests, the tracked sets with their schedules, and links Bull Board', async () => {

@@ -104,7 +104,6 @@ describe('the repository browser', () => {
     const page = await open(`${bigServer.url}glibc/`);
     const homeBytes = Buffer.byteLength(await page.content());
     expect(homeBytes).toBeLessThan(200_000);
-    await expect(page.locator('h1')).resolves.toBeDefined();
     const query = 'bench-pkg-1234';
     const started = performance.now();
     await page.fill('#q', query);
@@ -139,7 +138,8 @@ describe('the repository browser', () => {
     expect(rows).toBeGreaterThan(0);
     expect(rows).toBeLessThanOrEqual(1024);
     await screenshot(page, 'browse-chunk-page');
-    await expectAccessible(page, 'a chunk page');
+    // axe runs as a script: check the same page in a context with JavaScript.
+    await expectAccessible(await open(page.url()), 'a chunk page');
   });
 
   it('shows the versions × targets matrix with built, mirrored, added, yanked and missing', async () => {
@@ -159,7 +159,7 @@ describe('the repository browser', () => {
     expect(text).toContain(RECIPE.slice(0, 19));
     expect(text).toContain('mirrored');
     expect(text).toContain('broken on Python 3.12');
-    expect(await page.locator('table.files a', { hasText: 'log' }).first().getAttribute('href')).toBe('/admin/requests/req-123/log/web-demo/glibc-x86_64/3.11');
+    expect(await page.locator('table.files').getByRole('link', { name: 'log', exact: true }).first().getAttribute('href')).toBe('/admin/requests/req-123/log/web-demo/glibc-x86_64/3.11');
     expect(await page.locator('pre code').first().textContent()).toBe(`pip install --extra-index-url ${smallServer.url.replace(/\/$/, '')}/glibc/simple/ web-demo`);
     await screenshot(page, 'browse-project-desktop');
     await expectAccessible(page, 'the project page');
