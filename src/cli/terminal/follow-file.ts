@@ -4,6 +4,7 @@
  * using fs.watch, which misses appends on some filesystems (NFS, overlay).
  */
 import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 
 const POLL_MS = 300;
 const CHUNK = 64 * 1024;
@@ -21,13 +22,17 @@ export async function followFile(
 ): Promise<void> {
   const handle = await open(file, 'r');
   const buffer = Buffer.alloc(CHUNK);
+  // One decoder for the whole file: a UTF-8 character split between two
+  // reads is written whole, with the second read.
+  const decoder = new StringDecoder('utf8');
   let position = 0;
   const drain = async () => {
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
       if (bytesRead === 0) return;
       position += bytesRead;
-      write(buffer.toString('utf8', 0, bytesRead));
+      const text = decoder.write(buffer.subarray(0, bytesRead));
+      if (text !== '') write(text);
     }
   };
   try {
@@ -36,6 +41,8 @@ export async function followFile(
       if (signal?.aborted) return;
       if (await isDone()) {
         await drain();
+        const rest = decoder.end();
+        if (rest !== '') write(rest);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
