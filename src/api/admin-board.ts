@@ -15,13 +15,8 @@ export const ADMIN_PATH = '/admin/queues';
 export async function registerAdminBoard(app: FastifyInstance, queues: readonly Queue[]): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(ADMIN_PATH);
-  // @bull-board/fastify 9.10.1 pins its own copy of @bull-board/api 9.10.1
-  // beside the top-level 9.10.2; the adapter contract is the same, only the
-  // declarations differ.
-  type ServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
-  createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q)),
-    serverAdapter: serverAdapter as unknown as ServerAdapter,
-  });
+  // @bull-board/api and @bull-board/fastify are pinned to one version in
+  // package.json: the adapter depends on exactly its own api version.
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter });
   await app.register(serverAdapter.registerPlugin(), { prefix: ADMIN_PATH });
 }

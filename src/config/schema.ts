@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { TARGETS } from '../targets/catalog.js';
 
@@ -140,7 +141,14 @@ export const TrackedSet = z.strictObject({
   /** Rebuild on a cron (5 fields, or 6 with seconds first) in a time zone. */
   schedule: z
     .strictObject({
-      cron: z.string().min(1),
+      /** Checked with cron-parser, the parser BullMQ schedules with (same version). */
+      cron: z
+        .string()
+        .min(1)
+        .superRefine((cron, ctx) => {
+          const problem = cronProblem(cron);
+          if (problem !== null) ctx.addIssue({ code: 'custom', message: `invalid cron '${cron}': ${problem}` });
+        }),
       tz: z
         .string()
         .default('UTC')
@@ -330,3 +338,13 @@ export const FarmConfig = z.strictObject({
   // ─── end of pipeline block ─────────────────────────────────────────────────
 });
 export type FarmConfig = z.infer<typeof FarmConfig>;
+
+/** Why cron-parser refuses `cron`, or `null` when BullMQ will accept it. */
+function cronProblem(cron: string): string | null {
+  try {
+    CronExpressionParser.parse(cron);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -121,3 +121,15 @@ describe('loadConfig', () => {
     await expect(loadConfig({ FARM_CONFIG: 'missing.yaml' }, dir)).rejects.toBeInstanceOf(MissingFileError);
   });
 });
+
+// Issue 14, point 22: a bad cron is a config error when the file is loaded, not when schedules are synced.
+describe('schedule cron validation at load time', () => {
+  const withCron = (cron: string) =>
+    `sets:\n  - name: web\n    source: { kind: git, url: "https://github.com/acme/web.git", branch: main }\n    targets: [glibc-x86_64]\n    schedule: { cron: "${cron}" }\n`;
+  it.each(['61 * * * *', '* * * * * * * *', 'every night', '0 0 31 2 * * *'])('refuses %s with the path and line', (cron) => {
+    expect(() => parseConfig(withCron(cron), 'farm.config.yaml')).toThrow(/sets\.0\.schedule\.cron: .*cron.*\(line 5\)/);
+  });
+  it.each(['0 3 * * *', '*/15 * * * *', '0 0 3 * * 1-5', '@daily'])('accepts %s', (cron) => {
+    expect(parseConfig(withCron(cron), 'farm.config.yaml').sets[0]!.schedule!.cron).toBe(cron);
+  });
+});
