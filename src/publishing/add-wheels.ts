@@ -8,6 +8,8 @@ import {
   collectWheelsLocked,
   expandWheelPaths,
   lockOptions,
+  discardPrepared,
+  prepareWheels,
   type CollectedBatch,
   type RepositoryTarget,
 } from '../repository/add-wheels.js';
@@ -40,13 +42,19 @@ export interface AddWheelsResult extends CollectedBatch {
 export async function addWheels(options: AddWheelsOptions): Promise<AddWheelsResult> {
   const paths = repositoryPaths(options.root, options.repository);
   const wheels = expandWheelPaths(options.paths);
-  return withLock(
-    paths.lock,
-    async () => {
-      const batch = await collectWheelsLocked(paths, wheels, { replace: options.replace === true });
-      const index = options.index === false ? null : await regenerateIndexLocked(paths, false);
-      return { ...batch, index };
-    },
-    lockOptions(options),
-  );
+  // Copy and check before taking the lock: a large wheel doesn't hold up other writers.
+  const prepared = await prepareWheels(paths, wheels);
+  try {
+    return await withLock(
+      paths.lock,
+      async () => {
+        const batch = await collectWheelsLocked(paths, wheels, { replace: options.replace === true, prepared });
+        const index = options.index === false ? null : await regenerateIndexLocked(paths, false);
+        return { ...batch, index };
+      },
+      lockOptions(options),
+    );
+  } finally {
+    discardPrepared(prepared);
+  }
 }

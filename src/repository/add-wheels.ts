@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MissingFileError, WheelRejectedError } from '../errors.js';
 import type { RejectedFile } from './adopt-dropped-wheels.js';
 import type { BuildProvenance, MirrorProvenance } from './inventory-schema.js';
-import { collectWheelLocked, type CollectedWheel, type CollectOutcome } from './collect-wheel.js';
+import { collectWheelLocked, prepareWheel, type CollectedWheel, type CollectOutcome, type PreparedWheel } from './collect-wheel.js';
 import { withLock, type LockOptions } from './repository-lock.js';
 import { repositoryPaths, type RepositoryPaths } from './repository-paths.js';
 import { followOwnChange, readScanState, writeScanState } from './scan-state.js';
@@ -36,7 +36,7 @@ export interface CollectedBatch {
 export async function collectWheelsLocked(
   paths: RepositoryPaths,
   wheels: readonly string[],
-  options: { readonly replace: boolean },
+  options: { readonly replace: boolean; readonly prepared?: PreparedWheels },
 ): Promise<CollectedBatch> {
   removeStaleTempFiles([paths.tmp]);
   const collected: CollectedWheel[] = [];
@@ -44,7 +44,9 @@ export async function collectWheelsLocked(
   const outcomes: CollectOutcome[] = [];
   for (const file of wheels) {
     try {
-      const outcome = await collectWheelLocked(paths, file, { replace: options.replace });
+      const prepared = options.prepared?.get(file);
+      if (prepared instanceof WheelRejectedError) throw prepared;
+      const outcome = await collectWheelLocked(paths, file, { replace: options.replace, ...(prepared === undefined ? {} : { prepared }) });
       outcomes.push(outcome);
       collected.push(publicPart(outcome));
     } catch (error) {
@@ -54,6 +56,36 @@ export async function collectWheelsLocked(
   }
   keepScanStateCurrent(paths, outcomes);
   return { collected, rejected };
+}
+
+/** Each wheel's checked copy, or why it was refused (`prepareWheels`). */
+export type PreparedWheels = ReadonlyMap<string, PreparedWheel | WheelRejectedError>;
+
+/**
+ * Copies and checks `wheels` into `.farm/tmp/` without the lock
+ * (`prepareWheel`). Call `discardPrepared` when done, whatever happened.
+ */
+export async function prepareWheels(paths: RepositoryPaths, wheels: readonly string[]): Promise<PreparedWheels> {
+  const prepared = new Map<string, PreparedWheel | WheelRejectedError>();
+  try {
+    for (const file of wheels) {
+      try {
+        prepared.set(file, await prepareWheel(paths, file));
+      } catch (error) {
+        if (!(error instanceof WheelRejectedError)) throw error;
+        prepared.set(file, error);
+      }
+    }
+  } catch (error) {
+    discardPrepared(prepared);
+    throw error;
+  }
+  return prepared;
+}
+
+/** Removes the temp copies of prepared wheels that were not published. */
+export function discardPrepared(prepared: PreparedWheels): void {
+  for (const p of prepared.values()) if (!(p instanceof WheelRejectedError)) fs.rmSync(p.tmp, { force: true });
 }
 
 export interface CollectWheelOptions extends RepositoryTarget {
@@ -75,21 +107,28 @@ export interface CollectWheelOptions extends RepositoryTarget {
  */
 export async function collectWheel(options: CollectWheelOptions): Promise<CollectedWheel> {
   const paths = repositoryPaths(options.root, options.repository);
-  return withLock(
-    paths.lock,
-    async () => {
-      removeStaleTempFiles([paths.tmp]);
-      const outcome = await collectWheelLocked(paths, options.file, {
-        replace: options.replace === true,
-        ...(options.filename === undefined ? {} : { filename: options.filename }),
-        ...(options.build === undefined ? {} : { build: options.build }),
-        ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
-      });
-      keepScanStateCurrent(paths, [outcome]);
-      return publicPart(outcome);
-    },
-    lockOptions(options),
-  );
+  // Copied and checked before the lock: other writers keep going meanwhile.
+  const prepared = await prepareWheel(paths, options.file, options.filename);
+  try {
+    return await withLock(
+      paths.lock,
+      async () => {
+        removeStaleTempFiles([paths.tmp]);
+        const outcome = await collectWheelLocked(paths, options.file, {
+          replace: options.replace === true,
+          prepared,
+          ...(options.filename === undefined ? {} : { filename: options.filename }),
+          ...(options.build === undefined ? {} : { build: options.build }),
+          ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
+        });
+        keepScanStateCurrent(paths, [outcome]);
+        return publicPart(outcome);
+      },
+      lockOptions(options),
+    );
+  } finally {
+    fs.rmSync(prepared.tmp, { force: true });
+  }
 }
 
 export function lockOptions(target: RepositoryTarget): LockOptions {

@@ -8,12 +8,12 @@ import { canonicalWheelFilename, sameWheelIdentity } from '../wheels/wheel-ident
 import { tempNameFor, writeFileAtomicSync } from '../files/atomic-file.js';
 import { fsyncPathSync } from '../files/fsync.js';
 import { checkWheelName } from './check-wheel-name.js';
-import { parseCoreMetadata } from './core-metadata.js';
+import { parseCoreMetadata, type CoreMetadata } from './core-metadata.js';
 import { copyAndHash, hashFile, sha256Of, type FileDigest } from '../files/hash-file.js';
 import { validate } from '../validation/validate.js';
 import { BuildProvenance, MirrorProvenance, type ProjectInventory, type WheelRecord } from './inventory-schema.js';
 import { readProjectInventory, writeProjectInventory } from './inventory-store.js';
-import { readWheelMetadata } from './read-wheel-metadata.js';
+import { readWheelMetadata, type WheelArchiveMetadata } from './read-wheel-metadata.js';
 import type { RepositoryPaths } from './repository-paths.js';
 import { packagesMtimeNs } from './scan-state.js';
 
@@ -32,6 +32,49 @@ export interface CollectWheelOptions {
   readonly build?: BuildProvenance;
   /** Where farm mirrored this wheel from, recorded with a new record. */
   readonly mirror?: MirrorProvenance;
+  /**
+   * The checked copy made by `prepareWheel` before the lock was taken, so
+   * the lock is held only to compare with the inventory and rename. Its temp
+   * file is consumed (renamed or removed).
+   */
+  readonly prepared?: PreparedWheel;
+}
+
+/** A wheel copied into `.farm/tmp/`, hashed and checked, waiting for the lock. */
+export interface PreparedWheel {
+  readonly source: string;
+  readonly tmp: string;
+  readonly digest: FileDigest;
+  readonly checked: CheckedArchive;
+}
+
+/** What the archive's checks found (`checkArchive`). */
+interface CheckedArchive {
+  readonly archive: WheelArchiveMetadata;
+  readonly core: CoreMetadata;
+}
+
+/**
+ * The expensive part of collecting, done without the repository lock: copy
+ * `source` into `.farm/tmp/` (hashing it), then check the copy's name, zip
+ * and metadata. Another writer can publish meanwhile; what is compared with
+ * the inventory is decided under the lock by `collectWheelLocked`.
+ *
+ * @throws WheelRejectedError or MissingFileError like `collectWheelLocked`;
+ *   no temp file is left then.
+ */
+export async function prepareWheel(paths: RepositoryPaths, source: string, filename: string = path.basename(source)): Promise<PreparedWheel> {
+  const given = checkWheelName(filename);
+  statRegularFile(source, filename, false);
+  fs.mkdirSync(paths.tmp, { recursive: true });
+  const tmp = tempNameFor(path.join(paths.tmp, filename));
+  try {
+    const digest = await copyAndHash(source, tmp);
+    return { source, tmp, digest, checked: await checkArchive(tmp, given, filename) };
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
 /**
@@ -111,10 +154,12 @@ export async function collectWheelLocked(
 
   fs.mkdirSync(paths.packages, { recursive: true });
   fs.mkdirSync(paths.tmp, { recursive: true });
-  let tmp: string | undefined;
+  let tmp: string | undefined = options.prepared?.tmp;
   try {
     let digest: FileDigest;
-    if (inPlace) {
+    if (options.prepared !== undefined) {
+      digest = options.prepared.digest;
+    } else if (inPlace) {
       digest = await hashFile(source);
     } else {
       tmp = tempNameFor(path.join(paths.tmp, filename));
@@ -154,22 +199,7 @@ export async function collectWheelLocked(
       }
     }
 
-    const archive = await readWheelMetadata(tmp ?? source, filename);
-    checkDistInfo(archive.distInfo, given, filename);
-    const core = parseCoreMetadata(archive.metadata.toString('utf8'));
-    if (core === null) throw new WheelRejectedError(filename, `${archive.distInfo}/METADATA has no Name or Version`);
-    if (normalizeName(core.name) !== given.name) {
-      throw new WheelRejectedError(
-        filename,
-        `METADATA names project '${core.name}' but the filename says '${given.distribution}'`,
-      );
-    }
-    if (!sameVersion(core.version, given.version)) {
-      throw new WheelRejectedError(
-        filename,
-        `METADATA says version '${core.version}' but the filename says '${given.version}'`,
-      );
-    }
+    const { archive, core } = options.prepared?.checked ?? (await checkArchive(tmp ?? source, given, filename));
     if (inPlace) {
       const after = fs.lstatSync(source);
       if (after.size !== sourceStat.size || after.mtimeMs !== sourceStat.mtimeMs || after.size !== digest.size) {
@@ -240,6 +270,21 @@ export async function collectWheelLocked(
   } finally {
     if (tmp !== undefined) fs.rmSync(tmp, { force: true });
   }
+}
+
+/** Reads the archive's METADATA and checks it (and its `.dist-info`) against the filename. */
+async function checkArchive(file: string, given: WheelFilename, filename: string): Promise<CheckedArchive> {
+  const archive = await readWheelMetadata(file, filename);
+  checkDistInfo(archive.distInfo, given, filename);
+  const core = parseCoreMetadata(archive.metadata.toString('utf8'));
+  if (core === null) throw new WheelRejectedError(filename, `${archive.distInfo}/METADATA has no Name or Version`);
+  if (normalizeName(core.name) !== given.name) {
+    throw new WheelRejectedError(filename, `METADATA names project '${core.name}' but the filename says '${given.distribution}'`);
+  }
+  if (!sameVersion(core.version, given.version)) {
+    throw new WheelRejectedError(filename, `METADATA says version '${core.version}' but the filename says '${given.version}'`);
+  }
+  return { archive, core };
 }
 
 /**

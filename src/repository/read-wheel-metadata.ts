@@ -1,6 +1,13 @@
 import yauzl from 'yauzl';
 import { WheelRejectedError } from '../errors.js';
 
+/**
+ * Most entries a wheel may have. The largest real wheels hold some tens of
+ * thousands of files (plotly ~20,000); 200,000 tiny entries is a probe that
+ * costs a minute of central-directory parsing.
+ */
+export const MAX_WHEEL_ENTRIES = 50_000;
+
 /** Core metadata is a few kilobytes; anything this large is not a real METADATA file. */
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 
@@ -18,8 +25,9 @@ export interface WheelArchiveMetadata {
  * the one top-level `*.dist-info/METADATA`.
  *
  * @param displayName the name to put in errors (the wheel's filename).
- * @throws WheelRejectedError when the file is not a readable zip, has no or
- *   several `.dist-info/METADATA`, or the METADATA is implausibly large.
+ * @throws WheelRejectedError when the file is not a readable zip, has more
+ *   than `MAX_WHEEL_ENTRIES` entries, no or several `.dist-info/METADATA`,
+ *   or the METADATA is implausibly large.
  */
 export async function readWheelMetadata(file: string, displayName: string): Promise<WheelArchiveMetadata> {
   const reject = (reason: string, cause?: unknown): never => {
@@ -32,6 +40,10 @@ export async function readWheelMetadata(file: string, displayName: string): Prom
     return reject(`not a readable zip archive (${(error as Error).message})`, error);
   }
   try {
+    // The count comes from the end-of-central-directory record: refuse before reading the entries.
+    if (zip.entryCount > MAX_WHEEL_ENTRIES) {
+      reject(`${zip.entryCount} entries; farm accepts at most ${MAX_WHEEL_ENTRIES} in a wheel`);
+    }
     const candidates: yauzl.Entry[] = [];
     let entryCount = 0;
     try {

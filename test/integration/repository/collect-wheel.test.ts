@@ -148,7 +148,8 @@ describe('collecting a wheel', () => {
       expect.stringMatching(/not a readable zip/),
       expect.stringMatching(/not a readable zip/),
     ]);
-    expect(fs.readdirSync(path.join(root, 'glibc', 'packages'))).toEqual([]);
+    const packages = path.join(root, 'glibc', 'packages');
+    expect(fs.existsSync(packages) ? fs.readdirSync(packages) : []).toEqual([]);
   });
 
   it('a different file under an existing name is refused; the first stays; replace overwrites deliberately', async () => {

@@ -86,7 +86,8 @@ describe('a wheel whose .dist-info names another project', () => {
     const result = await addWheels({ root, repository: 'glibc', paths: [liar] });
     expect(result.collected).toEqual([]);
     expect(result.rejected[0]!.reason).toMatch(/other-9\.9\.dist-info.*dimm/);
-    expect(fs.readdirSync(repositoryPaths(root, 'glibc').packages)).toEqual([]);
+    const packages = repositoryPaths(root, 'glibc').packages;
+    expect(fs.existsSync(packages) ? fs.readdirSync(packages) : []).toEqual([]);
   });
 
   it('accepts a .dist-info spelled differently but naming the same project and version', async () => {

@@ -21,6 +21,8 @@ export interface WheelSpec {
   readonly tag?: string;
   /** The `.dist-info` directory's `<name>-<version>` (default: `name`-`version`); set it to make a lying wheel. */
   readonly distInfo?: string;
+  /** Extra empty files in the archive (a zip bomb by entry count). */
+  readonly extraEntries?: number;
 }
 
 /** The filename PEP 427 gives this wheel. */
@@ -48,6 +50,8 @@ export function wheelBytes(spec: WheelSpec): Buffer {
     [`${distInfo}/METADATA`, Buffer.from(metadata)],
     [`${distInfo}/WHEEL`, Buffer.from(`Wheel-Version: 1.0\nGenerator: farm-test\nRoot-Is-Purelib: true\nTag: ${spec.tag ?? 'py3-none-any'}\n`)],
   ];
+  const module_ = module;
+  for (let i = 0; i < (spec.extraEntries ?? 0); i++) files.push([`${module_}/data/f${i}.txt`, Buffer.alloc(0)]);
   const record = files
     .map(([name, data]) => `${name},sha256=${createHash('sha256').update(data).digest('base64url')},${data.length}`)
     .concat([`${distInfo}/RECORD,,`, ''])
