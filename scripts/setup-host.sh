@@ -10,7 +10,9 @@
 #                      python3-venv (pip clients in the tests), openssl
 #                      (TLS certificates for Redis), twine (uploads) and
 #                      pyflakes3 (`npm run lint` checks the Python container
-#                      drivers). `npm test` runs this itself when something
+#                      drivers), chromium (the web pages' browser tests,
+#                      driven by playwright-core; no browser download).
+#                      `npm test` runs this itself when something
 #                      is missing (scripts/test-prerequisites.sh).
 set -euo pipefail
 
@@ -18,7 +20,7 @@ want_test_tools=0
 for arg in "$@"; do
   case "$arg" in
     --with-test-tools) want_test_tools=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "setup-host: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -35,7 +37,7 @@ fi
 packages=(docker.io redis-server qemu-user-static binfmt-support debootstrap git
   python3-pip-whl python3-setuptools-whl python3-wheel-whl)
 if [ "$want_test_tools" = 1 ]; then
-  packages+=(nginx-light tmux docker-compose python3-venv openssl twine pyflakes3)
+  packages+=(nginx-light tmux docker-compose python3-venv openssl twine pyflakes3 chromium)
 fi
 
 missing=()
