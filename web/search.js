@@ -34,7 +34,9 @@
     const status = document.createElement('p');
     status.className = 'muted';
     status.textContent =
-      matches.length === 0 ? 'No project starts with “' + query + '”.' : matches.length + (more ? '+' : '') + ' projects start with “' + query + '”.';
+      matches.length === 0
+        ? 'No project starts with “' + query + '”.'
+        : matches.length + (more ? '+' : '') + (matches.length === 1 && !more ? ' project starts' : ' projects start') + ' with “' + query + '”.';
     results.append(status);
     if (matches.length === 0) return;
     const list = document.createElement('ol');

@@ -14,7 +14,7 @@ export function renderChunkPage(repository: string, chunk: ProjectChunk, previou
   );
   const first = chunk.entries[0]!.name;
   const last = chunk.entries[chunk.entries.length - 1]!.name;
-  const pager = html`<nav aria-label="Pages" class="actions">
+  const pager = (where: string) => html`<nav aria-label="Pages, ${where}" class="actions">
 ${previous === null ? '' : html`<a href="${previous}.html" rel="prev">← Previous page</a>`}
 <a href="../">All ranges</a>
 ${next === null ? '' : html`<a href="${next}.html" rel="next">Next page →</a>`}
@@ -28,14 +28,14 @@ ${next === null ? '' : html`<a href="${next}.html" rel="next">Next page →</a>`
     ],
     main: html`<h1>Projects ${first} – ${last}</h1>
 <p class="lede muted">${chunk.entries.length} projects in repository ${repository}.</p>
-${pager}
+${pager('top')}
 ${scrollRegion('Projects', html`<table>
 <caption class="muted">Projects, their latest version and number of wheels</caption>
 <thead><tr><th scope="col">Project</th><th scope="col">Latest version</th><th scope="col" class="num">Wheels</th></tr></thead>
 <tbody>
 ${rows}</tbody>
 </table>`)}
-${pager}`,
+${pager('bottom')}`,
   });
 }
 
