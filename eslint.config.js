@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  // farm-data/ is the quick start's repository root (examples/farm.config.yaml), copies of web/ among it.
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'farm-data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
