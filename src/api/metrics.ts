@@ -6,7 +6,7 @@
  * scrape, so nothing in the build path has to report to the API.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RequestStatus, RequestSummary } from '../pipeline/request-types.js';
+import type { RequestStatus, RequestSummary } from '../pipeline/contract/request-types.js';
 
 /** Where the numbers come from. */
 export interface MetricsSources {

@@ -6,7 +6,7 @@
  * reason, e.g. the commit could not be fetched). Engine ids work too.
  */
 import type { FarmConfig } from '../config/schema.js';
-import { RequestStatus } from '../pipeline/request-types.js';
+import { RequestStatus } from '../pipeline/contract/request-types.js';
 import type { StatusReader } from '../tracked/build-submitter.js';
 import type { TriggerRecord, TriggerRecords } from '../tracked/trigger-records.js';
 

@@ -5,8 +5,8 @@
  * is the thin part that writes them.
  */
 import { ExitCode } from '../errors.js';
-import type { Engine } from '../pipeline/engine.js';
-import type { RequestStatus } from '../pipeline/request-types.js';
+import type { Engine } from '../pipeline/contract/engine.js';
+import type { RequestStatus } from '../pipeline/contract/request-types.js';
 import type { CliContext } from './context.js';
 import { renderEventLine, rowLabel, rowOutcome } from './render/event-line.js';
 import { applyEvent, initialProgress } from './render/progress-state.js';

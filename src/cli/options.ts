@@ -3,7 +3,7 @@
  * `UsageError` that names the option and says what was expected.
  */
 import { UsageError } from '../errors.js';
-import { PythonVersion } from '../pipeline/request-types.js';
+import { PythonVersion } from '../pipeline/contract/request-types.js';
 
 /** `--python 3.11,3.12` → `['3.11', '3.12']`. */
 export function parsePythonList(value: string): string[] {

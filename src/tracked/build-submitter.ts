@@ -1,4 +1,4 @@
-import type { BuildRequestInputArg, RequestStatus } from '../pipeline/request-types.js';
+import type { BuildRequestInputArg, RequestStatus } from '../pipeline/contract/request-types.js';
 
 /**
  * What the triggers need from the build pipeline: submit a request, read its

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type { TrackedSet } from '../config/schema.js';
 import { MissingFileError, NotFoundError } from '../errors.js';
-import type { RequirementFile } from '../pipeline/request-types.js';
+import type { RequirementFile } from '../pipeline/contract/request-types.js';
 import { fsRequirementsSource } from '../requirements/fs-requirements-source.js';
 import { parseRequirementsFile, type RequirementsSource } from '../requirements/index.js';
 import { branchMatches, isLiteralBranch } from './branch-match.js';

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { stateDir } from '../../config/load-config.js';
 import type { FarmConfig } from '../../config/schema.js';
 import { ConfigError } from '../../errors.js';
-import { buildLogPath, resolveLogPath } from '../../pipeline/log-paths.js';
+import { buildLogPath, resolveLogPath } from '../../pipeline/contract/log-paths.js';
 import type { ScopeCatalog } from '../../tokens/token-scope.js';
 import { validate } from '../../validation/validate.js';
 import { header } from '../forges.js';

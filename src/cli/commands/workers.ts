@@ -21,7 +21,7 @@ async function workers(ctx: CliContext, options: WorkersOptions): Promise<ExitCo
   }
   const { Redis } = await import('ioredis');
   const { redisOptions } = await import('../../redis/redis-connection.js');
-  const { FarmKeys, DEFAULT_PREFIX } = await import('../../pipeline/keys.js');
+  const { FarmKeys, DEFAULT_PREFIX } = await import('../../pipeline/store/keys.js');
   const { RedisWorkerRegistry } = await import('../../docker/redis-worker-registry.js');
   const { checkRedis } = await import('../../redis/check-redis.js');
   const connection = redisOptions(config.redis.url!, config.redis);

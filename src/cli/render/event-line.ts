@@ -2,7 +2,7 @@
  * One plain line per engine event, for `farm build` without a terminal (CI
  * logs, pipes): nothing is redrawn, every line stands on its own.
  */
-import { FINAL_REQUEST_STATES, type PackageRow, type RequestEvent } from '../../pipeline/request-types.js';
+import { FINAL_REQUEST_STATES, type PackageRow, type RequestEvent } from '../../pipeline/contract/request-types.js';
 import { formatDuration, type Style } from './style.js';
 
 /** `name version`, plus the Python version when the request builds for several. */

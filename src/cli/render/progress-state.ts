@@ -9,7 +9,7 @@ import {
   type RequestEvent,
   type RequestState,
   type RequestStatus,
-} from '../../pipeline/request-types.js';
+} from '../../pipeline/contract/request-types.js';
 
 /** What `farm build` knows about a request while following it. */
 export interface ProgressState {

@@ -1,5 +1,5 @@
 /** `farm status` without an id: the recent requests as a table. Pure. */
-import type { RequestStatus, RequestSummary, RowState } from '../../pipeline/request-types.js';
+import type { RequestStatus, RequestSummary, RowState } from '../../pipeline/contract/request-types.js';
 import { formatDuration, type Style } from './style.js';
 import { renderTable } from './table.js';
 

@@ -2,7 +2,7 @@
  * The table `farm build` ends with: every package × target (× Python) of the
  * request and what became of it, like cibuildwheel's closing summary.
  */
-import { countRows, type PackageRow, type RequestStatus, type RowState } from '../../pipeline/request-types.js';
+import { countRows, type PackageRow, type RequestStatus, type RowState } from '../../pipeline/contract/request-types.js';
 import { formatDuration, type Style } from './style.js';
 import { renderTable } from './table.js';
 

@@ -4,7 +4,7 @@
  * cancel buttons. `web/live.js` keeps the table current from the page's
  * server-sent events; without JavaScript, reloading does. Pure.
  */
-import { FINAL_REQUEST_STATES, rowKey, type PackageRow, type RequestStatus } from '../../pipeline/request-types.js';
+import { FINAL_REQUEST_STATES, rowKey, type PackageRow, type RequestStatus } from '../../pipeline/contract/request-types.js';
 import { html, type Html } from '../html.js';
 import { renderPage, scrollRegion } from '../layout.js';
 import { ADMIN_STYLESHEET, adminNav } from './admin-nav.js';

@@ -2,7 +2,7 @@
  * The builds pages' front page (`/admin/`): recent requests with their state
  * and row counts. Pure.
  */
-import type { RequestSummary } from '../../pipeline/request-types.js';
+import type { RequestSummary } from '../../pipeline/contract/request-types.js';
 import { html } from '../html.js';
 import { renderPage, scrollRegion } from '../layout.js';
 import { ADMIN_STYLESHEET, adminNav } from './admin-nav.js';

@@ -1,7 +1,7 @@
 /**
  * A worker SIGKILLed in the middle of a build: the request still completes,
  * every wheel is published exactly once, and the dead worker's container is
- * swept. Worker A runs as a child process (src/pipeline/worker-main.ts) so it
+ * swept. Worker A runs as a child process (src/pipeline/worker/worker-main.ts) so it
  * can really be killed; worker B runs in this process and takes over through
  * BullMQ's stalled-job recovery.
  */
@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FarmConfig } from '../../../src/config/schema.js';
-import { openEngine, startWorkers, type Engine, type WorkerPool, type WorkerTuning } from '../../../src/pipeline/engine.js';
-import type { RequestStatus } from '../../../src/pipeline/request-types.js';
+import { openEngine, startWorkers, type Engine, type WorkerPool, type WorkerTuning } from '../../../src/pipeline/contract/engine.js';
+import type { RequestStatus } from '../../../src/pipeline/contract/request-types.js';
 import {
   REDIS_URL,
   containersLabelled,
@@ -29,7 +29,7 @@ import {
   type TestUpstream,
 } from './helpers.js';
 
-const WORKER_MAIN = fileURLToPath(new URL('../../../src/pipeline/worker-main.ts', import.meta.url));
+const WORKER_MAIN = fileURLToPath(new URL('../../../src/pipeline/worker/worker-main.ts', import.meta.url));
 const id = randomId();
 const prefix = `farm-it-pipeline-${id}`;
 const volumePrefix = `farm-pipeline-it-${id}-`;

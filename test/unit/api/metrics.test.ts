@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/api/metrics.js';
 import { pendingStatus } from '../../../src/api/request-status.js';
 import { parseConfig } from '../../../src/config/load-config.js';
-import type { PackageRow, RequestStatus, RequestSummary } from '../../../src/pipeline/request-types.js';
+import type { PackageRow, RequestStatus, RequestSummary } from '../../../src/pipeline/contract/request-types.js';
 
 const at = '2024-01-01T00:00:00.000Z';
 

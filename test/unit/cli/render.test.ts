@@ -5,7 +5,7 @@ import { progressBar, renderProgress } from '../../../src/cli/render/progress.js
 import { formatDuration, makeStyle, padEnd, stripAnsi } from '../../../src/cli/render/style.js';
 import { renderSummary } from '../../../src/cli/render/summary-table.js';
 import { renderTable } from '../../../src/cli/render/table.js';
-import type { PackageRow, RequestEvent } from '../../../src/pipeline/request-types.js';
+import type { PackageRow, RequestEvent } from '../../../src/pipeline/contract/request-types.js';
 import { row, status } from './support/statuses.js';
 
 const plain = makeStyle(false);

@@ -1,4 +1,4 @@
-import type { PackageRow, RequestStatus } from '../../../../src/pipeline/request-types.js';
+import type { PackageRow, RequestStatus } from '../../../../src/pipeline/contract/request-types.js';
 
 /** A row with defaults, for renderer tests. */
 export function row(partial: Partial<PackageRow> & Pick<PackageRow, 'name' | 'target' | 'state'>): PackageRow {

@@ -1,0 +1,192 @@
+/**
+ * The public face of the build pipeline, used by the CLI, the API server and
+ * the scheduler. `openEngine` connects to Redis (BullMQ) and submits/follows
+ * requests; `runWorkers` processes jobs; `withEmbeddedRedis` gives a one-machine
+ * farm its private Redis. The implementation lives in the other files of this
+ * directory; this file is the stable contract.
+ */
+import type { FarmConfig } from '../../config/schema.js';
+import type {
+  BuildRequestInputArg,
+  RequestEvent,
+  RequestStatus,
+  RequestSummary,
+} from './request-types.js';
+import { createEngine } from '../client/open-engine.js';
+import { startWorkerPool } from '../worker/worker-pool.js';
+import { embeddedRedis } from '../../redis/embedded-redis.js';
+
+/** How to reach Redis and name farm's keys. */
+export interface ConnectionOptions {
+  /** `redis://…` or `unix:///path/to/redis.sock`; defaults to `config.redis.url`. */
+  redisUrl?: string;
+  /**
+   * BullMQ key prefix and farm's own key prefix (default `farm`). Tests use a
+   * random one per test so they never see each other's queues.
+   */
+  prefix?: string;
+}
+
+/** Options of `openEngine`. */
+export interface EngineOptions extends ConnectionOptions {
+  /**
+   * Also run workers in this process (embedded mode, `farm build` without
+   * `REDIS_URL`). `true` serves every target with `config.concurrency.builds`.
+   */
+  workers?: boolean | Omit<WorkerOptions, keyof ConnectionOptions | 'signal'>;
+}
+
+/** Options of `Engine.watch`. */
+export interface WatchOptions {
+  /** Stop following early. */
+  signal?: AbortSignal;
+  /** Replay the events recorded so far before the live ones (default true). */
+  replay?: boolean;
+}
+
+/** Options of `Engine.wait`. */
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** Give up after this many ms with a `TransientError` (default: no limit). */
+  timeoutMs?: number;
+}
+
+/** A connection to the farm's queues. Close it when done. */
+export interface Engine {
+  /**
+   * Validates and records a request, reads requirement files given as paths,
+   * and enqueues its flow. Returns the request id at once; the work happens
+   * in workers. Throws `ConfigError` for invalid input, `MissingFileError`
+   * for unreadable requirement files.
+   */
+  submit(input: BuildRequestInputArg): Promise<string>;
+  /** Current status with one row per package × target × python. `NotFoundError` if unknown. */
+  status(requestId: string): Promise<RequestStatus>;
+  /** The most recent requests, newest first (default limit 20). */
+  list(options?: { limit?: number }): Promise<RequestSummary[]>;
+  /**
+   * Follows a request's progress: replays the events so far, then yields new
+   * ones until the `finished` event (inclusive). `onEvent`, when given, is
+   * called for each event as well.
+   */
+  watch(
+    requestId: string,
+    onEvent?: (event: RequestEvent) => void,
+    options?: WatchOptions,
+  ): AsyncIterable<RequestEvent>;
+  /** Resolves with the final status once the request is done, failed or cancelled. */
+  wait(requestId: string, options?: WaitOptions): Promise<RequestStatus>;
+  /**
+   * Cancels a request: queued jobs of it are removed, running build
+   * containers stop (jobs shared with other live requests keep running for
+   * them). A finished request is left as it is.
+   */
+  cancel(requestId: string): Promise<void>;
+  /**
+   * Submits a new request with the same input. With `failedOnly`, only the
+   * packages whose rows failed are rebuilt (the rest are left to the cache).
+   * Returns the new request id.
+   */
+  retry(requestId: string, options?: { failedOnly?: boolean }): Promise<string>;
+  /**
+   * Path of the full build log of a package on a target (the last Python
+   * version if not given). `NotFoundError` when no job ran for it.
+   */
+  logPath(requestId: string, packageName: string, target: string, python?: string): Promise<string>;
+  /** Closes queues, connections and embedded workers. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Opens an engine on the configured (or given) Redis. */
+export async function openEngine(config: FarmConfig, options: EngineOptions = {}): Promise<Engine> {
+  return createEngine(config, options);
+}
+
+/** Options of `runWorkers`. */
+export interface WorkerOptions extends ConnectionOptions {
+  /** Target ids this process serves (default: every target of the catalog the hosts can run). */
+  targets?: readonly string[];
+  /** Build jobs at once in this process (default `config.concurrency.builds`). */
+  concurrency?: number;
+  /** Stops the workers gracefully: running jobs finish, no new ones start. */
+  signal?: AbortSignal;
+  /** A stable id for this worker process (labels its containers); default host+pid. */
+  workerId?: string;
+  /** Called with one line per notable worker event (job start/end, sweep). */
+  log?: (line: string) => void;
+  /** Also run request (orchestrating) jobs, not only builds (default true). */
+  orchestrate?: boolean;
+  /** Name prefix of the per-target Docker cache volumes (default `pipeline.cacheVolumePrefix`). */
+  cacheVolumePrefix?: string;
+  /** Timing knobs; the defaults suit production, tests shorten them. */
+  tuning?: WorkerTuning;
+}
+
+/**
+ * Crash-recovery and polling timings. A job whose worker died is noticed
+ * after about `lockDurationMs` + `stalledIntervalMs` and runs again
+ * elsewhere; its container is removed once the dead worker's heartbeat
+ * (`heartbeatTtlSeconds`) lapsed and a sweep (`sweepIntervalMs`) ran.
+ */
+export interface WorkerTuning {
+  /** BullMQ job lock; renewed every half of it while the job runs (default 60 s). */
+  lockDurationMs?: number;
+  /** How often workers look for stalled jobs (default 30 s). */
+  stalledIntervalMs?: number;
+  /** Stalls a job survives before it fails (default 3). */
+  maxStalledCount?: number;
+  /** Worker heartbeat lifetime (default 30 s). */
+  heartbeatTtlSeconds?: number;
+  /** How often orphaned containers are swept (default 60 s; also once at start). */
+  sweepIntervalMs?: number;
+  /** Fallback poll of job states by the request job (default 2 s). */
+  pollMs?: number;
+}
+
+/** Running workers of one process. */
+export interface WorkerPool {
+  readonly workerId: string;
+  /** Resolves when every worker has started (queues connected, orphans swept). */
+  readonly ready: Promise<void>;
+  /** Target ids this pool builds for. */
+  readonly targets: readonly string[];
+  /** Stops taking jobs, waits for running ones, closes connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs farm's workers in this process: the request orchestrator and one
+ * build worker per served target. Resolves once `signal` aborts and every
+ * worker has closed (`farm worker`); without a signal it runs until the
+ * process ends. Use `startWorkers` to get a handle instead.
+ */
+export async function runWorkers(config: FarmConfig, options: WorkerOptions = {}): Promise<void> {
+  const pool = await startWorkers(config, options);
+  await new Promise<void>((resolve) => {
+    if (options.signal === undefined) return;
+    if (options.signal.aborted) resolve();
+    else options.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await pool.close();
+}
+
+/** Starts workers and returns a handle to stop them. */
+export async function startWorkers(config: FarmConfig, options: WorkerOptions = {}): Promise<WorkerPool> {
+  const pool = await startWorkerPool(config, options);
+  await pool.ready;
+  return pool;
+}
+
+/**
+ * Runs `fn` with a private `redis-server` bound to a unix socket in
+ * `stateDir` (`--port 0 --save '' --appendonly no`), and stops it afterwards,
+ * also when `fn` throws or the process gets SIGINT/SIGTERM. `fn` receives
+ * the `unix://` URL. Throws `HostError` when redis-server can't be started.
+ */
+export async function withEmbeddedRedis<T>(
+  stateDir: string,
+  fn: (redisUrl: string) => Promise<T>,
+  options: { serverBinary?: string } = {},
+): Promise<T> {
+  return embeddedRedis(stateDir, fn, options);
+}

@@ -1,0 +1,288 @@
+/**
+ * The planner: from what pip resolved per target and Python version, what
+ * the repositories already hold, and the recipes, decide for every pinned
+ * package whether it is cached, mirrored, built or skipped. Pure: no I/O,
+ * same input, same plan.
+ *
+ * Pure-Python wheels serve every target, so a project that upstream ships
+ * only as an sdist is built first on one target (the fastest: native before
+ * emulated); the other targets build it only when that first build turned
+ * out not to be pure. Otherwise they take that wheel, copied into their own
+ * repository when it is another one: one build, one file per repository.
+ */
+import type { Target } from '../../targets/catalog.js';
+import { selectBestWheel } from '../../wheels/compatibility.js';
+import { normalizeVersion, sameVersion } from '../../wheels/version-equality.js';
+import { isWheelFilename, parseWheelFilename } from '../../wheels/wheel-filename.js';
+import { buildJobId, mirrorJobId } from '../contract/job-ids.js';
+import { dependencyName, type ResolvedPackage, type ResolvedSet } from '../target-jobs/pip-report.js';
+
+/** A target as the planner sees it. */
+export interface PlanTarget {
+  readonly target: Target;
+  /** Repository directory its wheels land in. */
+  readonly repository: string;
+  /** Builder image per Python version (with its digest when known). */
+  readonly images: Readonly<Record<string, string>>;
+}
+
+/** What the planner needs from a project's effective recipe on one target. */
+export interface RecipeInfo {
+  /** `recipeHash()`: part of the build identity. */
+  readonly hash: string;
+  /** Skip reason, or null. */
+  readonly skip: string | null;
+}
+
+/** Effective recipe facts for `(name, version, target)`. */
+export type RecipeLookup = (name: string, version: string, targetId: string) => RecipeInfo;
+
+/** One wheel of a repository inventory, with the recipe hash of a wheel farm built. */
+export interface InventoryWheel {
+  readonly filename: string;
+  /** Absent for mirrored, added and adopted wheels: they serve whatever the recipe. */
+  readonly recipeHash?: string;
+}
+
+/** Wheels per repository, as the repository inventory lists them. */
+export type Inventory = ReadonlyMap<string, readonly InventoryWheel[]>;
+
+/** What happens to one `(package, target, python)`. */
+export type PlanAction = 'cached' | 'mirror' | 'build' | 'skip';
+
+/** One row of the plan. */
+export interface PlannedRow {
+  readonly name: string;
+  readonly version: string;
+  readonly target: string;
+  readonly python: string;
+  readonly repository: string;
+  readonly action: PlanAction;
+  /** `cached`: the wheel in the repository; `mirror`: the upstream file. */
+  readonly wheel?: string;
+  readonly reason?: string;
+  /** The task (mirror or build) that serves the row. */
+  readonly taskId?: string;
+}
+
+/** Download one upstream wheel into one repository. */
+export interface MirrorTask {
+  readonly id: string;
+  readonly repository: string;
+  readonly name: string;
+  readonly version: string;
+  readonly filename: string;
+  readonly url: string;
+  readonly sha256?: string;
+}
+
+/** Build one sdist for one target and Python version. */
+export interface BuildTask {
+  readonly id: string;
+  readonly name: string;
+  readonly displayName: string;
+  readonly version: string;
+  readonly target: string;
+  readonly python: string;
+  readonly repository: string;
+  readonly image: string;
+  readonly recipeHash: string;
+  readonly sdist: { readonly url: string; readonly filename: string; readonly sha256?: string };
+  /** Tasks whose wheels must be in the repository first (the smoke test installs them). */
+  readonly dependsOn: readonly string[];
+  /**
+   * Set on every build of a project but the first: wait for that task, and
+   * when it produced a pure-Python wheel, use that wheel (collected into this
+   * build's repository when it is another one) instead of building.
+   */
+  readonly reusePureFrom?: string;
+}
+
+/** The whole plan of a request. */
+export interface BuildPlan {
+  readonly rows: readonly PlannedRow[];
+  readonly mirrors: readonly MirrorTask[];
+  readonly builds: readonly BuildTask[];
+}
+
+/** Native architectures first: a pure wheel is built where building is fastest. */
+const ARCH_SPEED: Readonly<Record<string, number>> = { x86_64: 0, aarch64: 1, armv7l: 2 };
+
+function cachedWheel(
+  inventory: Inventory,
+  repository: string,
+  pkg: ResolvedPackage,
+  target: Target,
+  python: string,
+  recipeHash: string,
+): string | undefined {
+  // A wheel farm built counts only when built with the current recipe: the recipe is part of the cache key.
+  const candidates = (inventory.get(repository) ?? [])
+    .filter((wheel) => wheel.recipeHash === undefined || wheel.recipeHash === recipeHash)
+    .map((wheel) => wheel.filename)
+    .filter((file) => {
+      if (!isWheelFilename(file)) return false;
+      const parsed = parseWheelFilename(file);
+      return parsed.name === pkg.name && sameVersion(parsed.version, pkg.version);
+    });
+  return selectBestWheel(candidates, target, python);
+}
+
+/**
+ * Plans a request. `resolved` holds one set per `(target, python)`; every
+ * target named there must be in `targets`.
+ *
+ * @throws TypeError when a resolved set names an unknown target or a Python
+ *   version without an image (a programming error, not user input).
+ */
+export function planBuilds(
+  resolved: readonly ResolvedSet[],
+  targets: readonly PlanTarget[],
+  recipes: RecipeLookup,
+  inventory: Inventory,
+): BuildPlan {
+  const byId = new Map(targets.map((t) => [t.target.id, t]));
+  const order = (set: ResolvedSet): [number, number] => {
+    const t = byId.get(set.target);
+    return [ARCH_SPEED[t?.target.arch ?? ''] ?? 9, targets.findIndex((x) => x.target.id === set.target)];
+  };
+  // Visit the fastest targets first, so they become the "first build" of a project.
+  const sets = [...resolved].sort((a, b) => {
+    const [sa, ia] = order(a);
+    const [sb, ib] = order(b);
+    return sa - sb || ia - ib;
+  });
+
+  const rows: PlannedRow[] = [];
+  const mirrors = new Map<string, MirrorTask>();
+  const builds = new Map<string, BuildTask & { dependsOn: string[] }>();
+  /** `name/version` → first build task id. */
+  const firstBuild = new Map<string, string>();
+  /** `target/python/name` → task serving it, for dependency edges. */
+  const taskOf = new Map<string, string>();
+  const pending: { task: BuildTask & { dependsOn: string[] }; pkg: ResolvedPackage; set: ResolvedSet }[] = [];
+
+  for (const set of sets) {
+    const planTarget = byId.get(set.target);
+    if (planTarget === undefined) throw new TypeError(`planBuilds: unknown target ${set.target}`);
+    const { target, repository } = planTarget;
+    for (const pkg of set.packages) {
+      const base = { name: pkg.name, version: pkg.version, target: target.id, python: set.python, repository };
+      const recipe = recipes(pkg.name, pkg.version, target.id);
+      if (recipe.skip !== null) {
+        rows.push({ ...base, action: 'skip', reason: recipe.skip });
+        continue;
+      }
+      const cached = cachedWheel(inventory, repository, pkg, target, set.python, recipe.hash);
+      if (cached !== undefined) {
+        rows.push({ ...base, action: 'cached', wheel: cached });
+        continue;
+      }
+      if (pkg.fromRepository) {
+        // In packages/ but not in the inventory yet (copied in by hand): `farm index` adopts it.
+        rows.push({ ...base, action: 'cached', wheel: pkg.filename, reason: 'in the repository, not indexed yet (farm index)' });
+        continue;
+      }
+      if (pkg.kind === 'wheel') {
+        const id = mirrorJobId(repository, pkg.filename, pkg.sha256);
+        if (!mirrors.has(id)) {
+          mirrors.set(id, {
+            id,
+            repository,
+            name: pkg.name,
+            version: pkg.version,
+            filename: pkg.filename,
+            url: pkg.url,
+            ...(pkg.sha256 !== undefined ? { sha256: pkg.sha256 } : {}),
+          });
+        }
+        rows.push({ ...base, action: 'mirror', wheel: pkg.filename, taskId: id });
+        taskOf.set(`${target.id}/${set.python}/${pkg.name}`, id);
+        continue;
+      }
+      const image = planTarget.images[set.python];
+      if (image === undefined) throw new TypeError(`planBuilds: no image for ${target.id} python ${set.python}`);
+      const id = buildJobId({
+        name: pkg.name,
+        version: pkg.version,
+        target: target.id,
+        python: set.python,
+        image,
+        recipeHash: recipe.hash,
+      });
+      const groupKey = `${pkg.name}/${normalizeVersion(pkg.version)}`;
+      const first = firstBuild.get(groupKey);
+      if (first === undefined) firstBuild.set(groupKey, id);
+      const task = {
+        id,
+        name: pkg.name,
+        displayName: pkg.displayName,
+        version: pkg.version,
+        target: target.id,
+        python: set.python,
+        repository,
+        image,
+        recipeHash: recipe.hash,
+        sdist: { url: pkg.url, filename: pkg.filename, ...(pkg.sha256 !== undefined ? { sha256: pkg.sha256 } : {}) },
+        dependsOn: [] as string[],
+        ...(first !== undefined && first !== id ? { reusePureFrom: first } : {}),
+      };
+      if (!builds.has(id)) {
+        builds.set(id, task);
+        pending.push({ task, pkg, set });
+      }
+      rows.push({ ...base, action: 'build', taskId: id });
+      taskOf.set(`${target.id}/${set.python}/${pkg.name}`, id);
+    }
+  }
+
+  for (const { task, pkg, set } of pending) {
+    for (const requirement of pkg.requiresDist) {
+      const dep = dependencyName(requirement);
+      if (dep === undefined || dep === pkg.name) continue;
+      const depTask = taskOf.get(`${set.target}/${set.python}/${dep}`);
+      if (depTask !== undefined && depTask !== task.id && !task.dependsOn.includes(depTask)) task.dependsOn.push(depTask);
+    }
+    task.dependsOn.sort();
+  }
+  breakCycles(builds);
+
+  return {
+    rows: rows.sort(compareRows),
+    mirrors: [...mirrors.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    builds: [...builds.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+  };
+}
+
+function compareRows(a: PlannedRow, b: PlannedRow): number {
+  const ka = `${a.name}\0${a.target}\0${a.python}`;
+  const kb = `${b.name}\0${b.target}\0${b.python}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/**
+ * Dependency cycles exist (projects that depend on each other); a build
+ * order needs a DAG. Drops the edge that closes each cycle, deterministically
+ * (tasks and edges visited in id order).
+ */
+function breakCycles(builds: Map<string, { dependsOn: string[]; reusePureFrom?: string }>): void {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string) => {
+    state.set(id, 'visiting');
+    const task = builds.get(id)!;
+    // A reuse link is an edge too: the later build waits for the first one.
+    const edges = [...task.dependsOn, ...(task.reusePureFrom !== undefined ? [task.reusePureFrom] : [])];
+    for (const dep of edges) {
+      if (!builds.has(dep)) continue;
+      const s = state.get(dep);
+      if (s === 'visiting') {
+        if (dep === task.reusePureFrom) delete task.reusePureFrom;
+        else task.dependsOn.splice(task.dependsOn.indexOf(dep), 1);
+      } else if (s === undefined) {
+        visit(dep);
+      }
+    }
+    state.set(id, 'done');
+  };
+  for (const id of [...builds.keys()].sort()) if (!state.has(id)) visit(id);
+}

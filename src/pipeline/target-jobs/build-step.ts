@@ -1,0 +1,259 @@
+/**
+ * The build job: one sdist, one target, one Python version. Download and
+ * verify the sdist, build it with `pip wheel --no-deps` (build isolation) in a
+ * fresh container with the recipe applied, repair it with auditwheel where
+ * the image has it, smoke-test it in a second fresh container, and collect it
+ * into the repository. Nothing is published unless every step passed.
+ */
+import { appendFile, chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readLogTail } from '../../docker/log-tail.js';
+import { hashFile } from '../../files/hash-file.js';
+import { BuildFailedError, TransientError, WheelRejectedError, type BuildContext } from '../../errors.js';
+import { interpreterPath } from '../../images/image-names.js';
+import type { EffectiveRecipe } from '../../recipes/effective-recipe.js';
+import { recipePlan } from '../../recipes/recipe-commands.js';
+import { getTarget } from '../../targets/parse-targets.js';
+import { downloadCachePath, downloadVerified } from '../../upstream/download.js';
+import { selectBestWheel } from '../../wheels/compatibility.js';
+import { isWheelFilename, parseWheelFilename } from '../../wheels/wheel-filename.js';
+import { sameVersion } from '../../wheels/version-equality.js';
+import {
+  containerDriverPath,
+  type BuildDriverConfig,
+  type BuildDriverResult,
+  type SmokeDriverConfig,
+} from './drivers/container-drivers.js';
+import { imageFacts } from '../../images/image-facts.js';
+import type { BuildJobData } from '../contract/job-data.js';
+import { buildLogPath } from '../contract/log-paths.js';
+import type { RepositoryPort } from '../contract/repository-port.js';
+import type { ResolveCache } from './resolve-cache.js';
+import { runStep, type StepEnvironment } from './step-runner.js';
+import { publishName } from '../../repository/publish-name.js';
+import { readWheelEntries } from '../../repository/wheel-entries.js';
+import { smokeModules } from './wheel-modules.js';
+import { BUILD_GID, BUILD_UID, createWorkDir } from './work-dir.js';
+
+/** Everything a build needs besides its job data. */
+export interface BuildEnvironment extends StepEnvironment {
+  repo: RepositoryPort;
+  /** Reuses unchanged resolutions (resolve jobs); unset: pip always runs. */
+  resolveCache?: ResolveCache;
+  buildTimeoutMs: number;
+  testTimeoutMs: number;
+  downloadTimeoutMs: number;
+}
+
+/** How one build attempt ended (before it becomes a `TaskResult`). */
+export interface BuildOutcome {
+  state: 'built' | 'cached';
+  wheel: string;
+  logPath: string;
+  containers: number;
+  containerMs: number;
+}
+
+/**
+ * A wheel of `name==version` already in the repository that installs on the
+ * target; a wheel farm built counts only when built with this recipe.
+ */
+export async function existingWheel(
+  repo: RepositoryPort,
+  data: Pick<BuildJobData, 'repository' | 'name' | 'version' | 'target' | 'python' | 'recipeHash'>,
+): Promise<string | undefined> {
+  const entries = await repo.listWheelEntries(data.repository, [data.name]);
+  const sameRecipe = entries.filter((e) => e.recipeHash === undefined || e.recipeHash === data.recipeHash);
+  const candidates = sameRecipe.map((e) => e.filename).filter((file) => {
+    if (!isWheelFilename(file)) return false;
+    const parsed = parseWheelFilename(file);
+    return parsed.name === data.name && sameVersion(parsed.version, data.version);
+  });
+  return selectBestWheel(candidates, getTarget(data.target), data.python);
+}
+
+/**
+ * Runs one build attempt. Throws `BuildFailedError` (compiler, pip, smoke
+ * test: not retried), `WheelRejectedError` (collection refused),
+ * `BuildTimeoutError`, `CancelledError`, or `TransientError` (retried).
+ */
+export async function runBuild(
+  env: BuildEnvironment,
+  data: BuildJobData,
+  options: { jobId: string; attempt: number; signal?: AbortSignal },
+): Promise<BuildOutcome> {
+  const logPath = buildLogPath(env.stateDir, data.requestId, data.name, data.target, data.python);
+  // Idempotence: a rerun after a crash (or a race with an identical job)
+  // finds the wheel already published and does not build it a second time.
+  const already = await existingWheel(env.repo, data);
+  if (already !== undefined) return { state: 'cached', wheel: already, logPath, containers: 0, containerMs: 0 };
+
+  await mkdir(path.dirname(logPath), { recursive: true });
+  await appendFile(
+    logPath,
+    `# farm: build ${data.displayName}==${data.version} for ${data.target} py${data.python}, ` +
+      `attempt ${options.attempt}, worker ${env.workerId}, job ${options.jobId}\n`,
+  );
+  const pkg = `${data.name}==${data.version}`;
+  const context = async (): Promise<BuildContext> => ({ target: data.target, package: pkg, logPath, logTail: await readLogTail(logPath) });
+  const fail = async (message: string, exitCode: number): Promise<never> => {
+    await appendFile(logPath, `# farm: ${message}\n`);
+    throw new BuildFailedError(await context(), exitCode);
+  };
+
+  const work = await createWorkDir(env.stateDir, options.jobId, ['raw', 'final']);
+  let containers = 0;
+  let containerMs = 0;
+  try {
+    // The sdist pip resolved, verified against the index's hash.
+    const cached = downloadCachePath(path.join(env.stateDir, 'downloads'), data.sdist.filename, data.sdist.sha256);
+    const sdistDir = path.join(work.input, 'sdist');
+    await mkdir(sdistDir, { recursive: true });
+    const downloaded = await downloadVerified({
+      url: data.sdist.url,
+      dest: cached ?? path.join(sdistDir, data.sdist.filename),
+      sha256: data.sdist.sha256,
+      timeoutMs: env.downloadTimeoutMs,
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    });
+    if (cached !== undefined) await copyFile(downloaded.path, path.join(sdistDir, data.sdist.filename));
+    await appendFile(logPath, `# farm: sdist ${data.sdist.filename} sha256=${downloaded.sha256}\n`);
+
+    const target = getTarget(data.target);
+    const python = interpreterPath(data.python);
+    const farmDir = path.join(work.input, 'farm');
+    await mkdir(farmDir, { recursive: true });
+    for (const driver of ['build.py', 'smoke.py'] as const) {
+      await copyFile(containerDriverPath(driver), path.join(farmDir, driver));
+      await chmod(path.join(farmDir, driver), 0o644);
+    }
+
+    let needsRoot = false;
+    const build = await runStep(env, {
+      targetId: data.target,
+      python: data.python,
+      jobId: options.jobId,
+      requestId: data.requestId,
+      logPath,
+      timeoutMs: env.buildTimeoutMs,
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      package: pkg,
+      compile: data.recipe.crossCompile === false ? { crossCompile: false } : {},
+      step: async (image) => {
+        const plan = recipePlan(data.recipe as EffectiveRecipe, imageFacts(image.reference, image.source, target), { target });
+        needsRoot = plan.steps.some((s) => s.asRoot);
+        const config: BuildDriverConfig = {
+          python,
+          sdist: `/in/sdist/${data.sdist.filename}`,
+          indexUrl: data.indexUrl,
+          extraIndexUrls: data.extraIndexUrls,
+          setup: plan.steps.map((s) => ({ argv: [...s.argv], asRoot: s.asRoot, env: { ...s.env } })),
+          env: { ...plan.env },
+          pathPrepend: [...plan.pathPrepend],
+          buildRequires: [...plan.buildRequires],
+          uid: BUILD_UID,
+          gid: BUILD_GID,
+          repair: true,
+        };
+        await writeFile(path.join(farmDir, 'build.json'), JSON.stringify(config), { mode: 0o644 });
+        for (const warning of plan.warnings) await appendFile(logPath, `# farm: warning: ${warning}\n`);
+        return {
+          argv: [python, '/in/farm/build.py', '/in/farm/build.json'],
+          output: { hostPath: work.output, containerPath: '/out' },
+          inputs: [{ hostPath: work.input, containerPath: '/in' }],
+          ...(needsRoot ? { user: '0:0' } : {}),
+        };
+      },
+    }).catch(async (error: unknown) => {
+      // A recipe that can't apply to this image (no package manager) is the recipe's problem, not the host's.
+      if ((error as { code?: string }).code === 'E_HOST' && String((error as Error).message).includes('package manager')) {
+        await fail(String((error as Error).message), -1);
+      }
+      throw error;
+    });
+    containers += 1;
+    containerMs += build.durationMs;
+    if (build.oomKilled) {
+      throw new TransientError(`${pkg} on ${data.target}: the build container was killed by the kernel (out of memory)`);
+    }
+    if (build.exitCode !== 0) await fail(`build failed with exit status ${build.exitCode}`, build.exitCode);
+
+    const result = JSON.parse(await readFile(path.join(work.output, 'result.json'), 'utf8')) as Partial<Record<keyof BuildDriverResult, unknown>>;
+    const wheel = typeof result.wheel === 'string' ? result.wheel : '';
+    if (!isWheelFilename(wheel) || parseWheelFilename(wheel).name !== data.name) {
+      await fail(`the build produced '${wheel}', not a wheel of ${data.name}`, 3);
+    }
+    const wheelPath = path.join(work.output, 'final', wheel);
+
+    // Smoke test in a second fresh container: the wheel plus its dependencies
+    // from the repository only, then import its modules.
+    const entries = await readWheelEntries(wheelPath, wheel);
+    const modules = smokeModules(data.recipe.importNames, entries);
+    const wheelDir = path.join(work.input, 'wheel');
+    await mkdir(wheelDir, { recursive: true });
+    await copyFile(wheelPath, path.join(wheelDir, wheel));
+    const packagesDir = env.repo.packagesDir(data.repository);
+    await mkdir(packagesDir, { recursive: true });
+    const smokeConfig: SmokeDriverConfig = {
+      python,
+      wheel: `/in/wheel/${wheel}`,
+      findLinks: ['/repo', '/in/wheel'],
+      modules,
+    };
+    await writeFile(path.join(farmDir, 'smoke.json'), JSON.stringify(smokeConfig), { mode: 0o644 });
+    await appendFile(logPath, `# farm: smoke test of ${wheel}: import ${modules.join(', ') || '(no modules)'}\n`);
+    const smoke = await runStep(env, {
+      targetId: data.target,
+      python: data.python,
+      jobId: options.jobId,
+      requestId: data.requestId,
+      logPath,
+      timeoutMs: env.testTimeoutMs,
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      package: pkg,
+      step: () => ({
+        argv: [python, '/in/farm/smoke.py', '/in/farm/smoke.json'],
+        inputs: [
+          { hostPath: work.input, containerPath: '/in' },
+          { hostPath: packagesDir, containerPath: '/repo' },
+        ],
+        cache: false,
+      }),
+    });
+    containers += 1;
+    containerMs += smoke.durationMs;
+    if (smoke.exitCode !== 0) await fail(`smoke test failed with exit status ${smoke.exitCode}: not published`, smoke.exitCode);
+
+    try {
+      // A rebuild (another recipe) never overwrites the wheel it supersedes: it gets the next build tag.
+      // An identical job may have published meanwhile (a rerun after a stall, a race): keep its wheel.
+      const meanwhile = await existingWheel(env.repo, data);
+      if (meanwhile !== undefined) {
+        await appendFile(logPath, `# farm: ${meanwhile} was published meanwhile by an identical build; keeping it\n`);
+        return { state: 'cached', wheel: meanwhile, logPath, containers, containerMs };
+      }
+      const publishAs = publishName(wheel, (await hashFile(wheelPath)).sha256, await env.repo.listWheelEntries(data.repository, [data.name]));
+      if (publishAs !== wheel) await appendFile(logPath, `# farm: ${wheel} is already in ${data.repository} as other bytes: publishing as ${publishAs}\n`);
+      const collected = await env.repo.collect(data.repository, wheelPath, {
+        filename: publishAs,
+        build: { recipeHash: data.recipeHash, image: data.image, requestId: data.requestId, target: data.target, python: data.python },
+      });
+      await appendFile(logPath, `# farm: collected ${collected.filename} into ${data.repository}${collected.added ? '' : ' (already there)'}\n`);
+      return { state: 'built', wheel: collected.filename, logPath, containers, containerMs };
+    } catch (error) {
+      // An identical job raced us and published first: keep its file, report it.
+      if (error instanceof WheelRejectedError) {
+        const winner = await existingWheel(env.repo, data);
+        if (winner !== undefined) {
+          await appendFile(logPath, `# farm: ${winner} was published meanwhile by another run; keeping it\n`);
+          return { state: 'cached', wheel: winner, logPath, containers, containerMs };
+        }
+        await appendFile(logPath, `# farm: collection refused: ${error.message}\n`);
+      }
+      throw error;
+    }
+  } finally {
+    await work.remove();
+  }
+}
+

@@ -1,0 +1,105 @@
+/**
+ * The resolve job: pip resolves the request's requirement set inside a
+ * container of the target, with `install --dry-run --ignore-installed
+ * --report`, against the upstream index. farm writes no resolver of its own.
+ */
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readLogTail } from '../../docker/log-tail.js';
+import type { ResolveJobData, ResolveResult } from '../contract/job-data.js';
+import { resolveLogPath } from '../contract/log-paths.js';
+import { resolveArgv } from './pip-commands.js';
+import { parsePipReport } from './pip-report.js';
+import { placeTarget } from '../../docker/docker-hosts.js';
+import { getTarget } from '../../targets/parse-targets.js';
+import type { RepositoryPort } from '../contract/repository-port.js';
+import type { ResolveCache } from './resolve-cache.js';
+import { compilerFor, compilerIdentity, runStep, type StepEnvironment } from './step-runner.js';
+
+/** Where the target's repository is mounted (read-only) in resolve containers. */
+export const REPOSITORY_MOUNT = '/repo';
+import { createWorkDir } from './work-dir.js';
+
+/**
+ * Runs the resolution. pip exiting non-zero (no matching version, conflict)
+ * is a deterministic failure returned as `{ ok: false }` with its log;
+ * infrastructure problems are thrown (`TransientError`) for the queue to retry.
+ */
+export async function runResolve(
+  env: StepEnvironment & { repo: RepositoryPort; resolveCache?: ResolveCache },
+  data: ResolveJobData,
+  options: { jobId: string; timeoutMs: number; signal?: AbortSignal },
+): Promise<ResolveResult> {
+  const logPath = resolveLogPath(env.stateDir, data.requestId, data.target, data.python);
+  if (!/^[^#\s-]/m.test(data.requirementsText)) {
+    // Every requirement's marker excluded this target: nothing to resolve, and pip refuses an empty set.
+    await mkdir(path.dirname(logPath), { recursive: true });
+    await appendFile(logPath, `# farm: no requirement applies to ${data.target} py${data.python}\n`);
+    const set = { target: data.target, python: data.python, pipVersion: '-', environment: {}, packages: [] };
+    return { ok: true, set, logPath, image: { reference: '-', id: '-' } };
+  }
+  const cache = env.resolveCache;
+  if (cache !== undefined) {
+    const host = placeTarget(env.hosts, getTarget(data.target));
+    const image = await env.images.get(host.client, host.name, data.target, data.python);
+    const hit = await cache.lookup(data, image.id);
+    // The toolchain may have changed since: the compiler part of the identity is always today's.
+    const toolchain = compilerIdentity(await compilerFor(env, host, getTarget(data.target), image));
+    if (hit !== undefined) {
+      await mkdir(path.dirname(logPath), { recursive: true });
+      await appendFile(
+        logPath,
+        `# farm: ${new Date().toISOString()} resolution of ${hit.resolvedAt} reused: same image, requirements, ` +
+          `index pages and repository wheels for all ${hit.set.packages.length} projects\n`,
+      );
+      return { ok: true, set: hit.set, logPath, image: { reference: hit.image.reference, id: hit.image.id, ...(toolchain === undefined ? {} : { toolchain }) } };
+    }
+  }
+  const work = await createWorkDir(env.stateDir, options.jobId);
+  try {
+    await writeFile(path.join(work.input, 'requirements.txt'), data.requirementsText, { mode: 0o644 });
+    const withConstraints = data.constraintsText.trim() !== '';
+    const packagesDir = env.repo.packagesDir(data.repository);
+    await mkdir(packagesDir, { recursive: true });
+    if (withConstraints) await writeFile(path.join(work.input, 'constraints.txt'), data.constraintsText, { mode: 0o644 });
+    const attempt = (buildIsolation: boolean) =>
+      runStep(env, {
+        targetId: data.target,
+        python: data.python,
+        jobId: options.jobId,
+        requestId: data.requestId,
+        logPath,
+        timeoutMs: options.timeoutMs,
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        package: `resolve py${data.python}`,
+        step: () => ({
+          argv: resolveArgv(data.python, data.indexUrl, data.extraIndexUrls, withConstraints, [REPOSITORY_MOUNT], buildIsolation),
+          output: { hostPath: work.output, containerPath: '/out' },
+          inputs: [
+            { hostPath: work.input, containerPath: '/in' },
+            { hostPath: packagesDir, containerPath: REPOSITORY_MOUNT },
+          ],
+        }),
+      });
+    // Fast path first: sdist metadata from the image's setuptools. Anything
+    // that needs its own build requirements fails there and gets isolation.
+    let outcome = await attempt(false);
+    if (outcome.exitCode !== 0) {
+      await appendFile(logPath, '# farm: resolving without build isolation failed; resolving again with build isolation\n');
+      await rm(path.join(work.output, 'report.json'), { force: true });
+      outcome = await attempt(true);
+    }
+    if (outcome.exitCode !== 0) {
+      const tail = await readLogTail(logPath);
+      return { ok: false, error: `pip could not resolve the requirements (exit ${outcome.exitCode}):\n${tail}`, logPath };
+    }
+    const report: unknown = JSON.parse(await readFile(path.join(work.output, 'report.json'), 'utf8'));
+    const set = parsePipReport(report, data.target, data.python, `pip report of ${data.target} py${data.python}`, REPOSITORY_MOUNT);
+    const toolchain = compilerIdentity(outcome.compiler);
+    const image = { reference: outcome.image.reference, id: outcome.image.id };
+    await cache?.store(data, { set, image });
+    return { ok: true, set, logPath, image: { ...image, ...(toolchain === undefined ? {} : { toolchain }) } };
+  } finally {
+    await work.remove();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Runs one container step for a target on a Docker host that can run it:
+ * placement (native before emulated, least loaded), the host's concurrency
+ * limit, the target's cache volume (set up once per host and process), and
+ * the executor's runner (timeout, cancel, log file, always removed).
+ */
+import { appendFile } from 'node:fs/promises';
+import type Dockerode from 'dockerode';
+import { decideCompiler, type CompilerDecision } from '../../docker/compiler-mode.js';
+import { buildContainerSpec, type BuildStepInput } from '../../docker/container-spec.js';
+import { ensureCacheVolume } from '../../docker/cache-volume.js';
+import { placeTarget, type DockerHost } from '../../docker/docker-hosts.js';
+import { runContainer, type RunResult } from '../../docker/run-container.js';
+import type { HostToolchain, Toolchains } from '../../docker/toolchains.js';
+import type { ToolchainUseInput } from '../../docker/toolchain-mount.js';
+import type { Target } from '../../targets/catalog.js';
+import { getTarget } from '../../targets/parse-targets.js';
+import type { BuilderImage, BuilderImages } from '../../images/builder-images.js';
+import { workerLogPath } from '../contract/log-paths.js';
+
+/** Who runs steps: the worker's hosts and identity. */
+export interface StepEnvironment {
+  hosts: readonly DockerHost[];
+  images: BuilderImages;
+  workerId: string;
+  stateDir: string;
+  /** Prefix of cache volume names (tests use their own). */
+  cacheVolumePrefix: string;
+  /** The cross toolchain per host (hybrid ARM builds, ccache); unset: image compilers only, no ccache. */
+  toolchains?: Toolchains;
+}
+
+export interface StepRequest {
+  targetId: string;
+  python: string;
+  jobId: string;
+  requestId?: string;
+  /** Builds the step (and writes its input files) once the host's image is known. */
+  step: (image: BuilderImage) => Omit<BuildStepInput, 'image' | 'platform'> | Promise<Omit<BuildStepInput, 'image' | 'platform'>>;
+  logPath: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** `name==version` for error messages. */
+  package: string;
+  /** Set for steps that compile: they get farm's toolchain (hybrid compiler, ccache) where it applies. */
+  compile?: { crossCompile?: boolean };
+}
+
+export interface StepOutcome extends RunResult {
+  host: string;
+  image: BuilderImage;
+  /** The compiler builds of this target get on this host (ignoring recipes): part of the build identity. */
+  compiler: CompilerIdentity;
+}
+
+/** A host's compiler for a target: the decision and, in hybrid mode, the toolchain image id. */
+export interface CompilerIdentity {
+  readonly decision: CompilerDecision;
+  readonly toolchain: HostToolchain | undefined;
+}
+
+/** What a build of `target` in `image` on `host` compiles with; `crossCompile` is the recipe's setting. */
+export async function compilerFor(
+  env: Pick<StepEnvironment, 'toolchains'>,
+  host: DockerHost,
+  target: Target,
+  image: BuilderImage,
+  crossCompile?: boolean,
+): Promise<CompilerIdentity> {
+  const toolchain = await env.toolchains?.get(host.client, host.name);
+  const decision = decideCompiler({
+    target,
+    hostNative: host.native,
+    hostSetting: host.crossCompile,
+    recipeSetting: crossCompile,
+    imageMatchesToolchain: image.bootstrapLabelled,
+    toolchainAvailable: toolchain !== undefined,
+  });
+  return { decision, toolchain };
+}
+
+/** The identity string of a compiler: the toolchain image id in hybrid mode, else nothing (the image's own compiler). */
+export function compilerIdentity(compiler: CompilerIdentity): string | undefined {
+  return compiler.decision.mode === 'hybrid' ? compiler.toolchain?.id : undefined;
+}
+
+/** The toolchain part of a compiling step: hybrid compiler and/or ccache, or nothing. */
+function toolchainUse(host: DockerHost, compiler: CompilerIdentity, image: BuilderImage, cache: boolean): ToolchainUseInput | undefined {
+  const { toolchain, decision } = compiler;
+  if (toolchain === undefined) return undefined;
+  const ccache = host.ccache && cache;
+  if (decision.mode !== 'hybrid' && !ccache) return undefined;
+  return { volume: toolchain.volume, cross: decision.cross, ccache, basePath: image.path };
+}
+
+const volumesReady = new WeakMap<Dockerode, Map<string, Promise<string>>>();
+
+function cacheVolume(env: StepEnvironment, host: DockerHost, targetId: string, image: BuilderImage): Promise<string> {
+  let perHost = volumesReady.get(host.client);
+  if (perHost === undefined) {
+    perHost = new Map();
+    volumesReady.set(host.client, perHost);
+  }
+  const key = `${env.cacheVolumePrefix}${targetId}`;
+  let ready = perHost.get(key);
+  if (ready === undefined) {
+    ready = ensureCacheVolume(host.client, {
+      targetId,
+      image: image.reference,
+      platform: getTarget(targetId).platform,
+      workerId: env.workerId,
+      logPath: workerLogPath(env.stateDir, `cache-volume-${host.name}-${targetId}`),
+      prefix: env.cacheVolumePrefix,
+    });
+    perHost.set(key, ready);
+    ready.catch(() => perHost.delete(key));
+  }
+  return ready;
+}
+
+/** Runs the step; non-zero exit codes are returned, infrastructure failures thrown (see `runContainer`). */
+export async function runStep(env: StepEnvironment, request: StepRequest): Promise<StepOutcome> {
+  const target = getTarget(request.targetId);
+  const host = placeTarget(env.hosts, target);
+  return host.run(async (h) => {
+    const image = await env.images.get(h.client, h.name, request.targetId, request.python);
+    const step = await request.step(image);
+    if (step.cache !== false) await cacheVolume(env, h, request.targetId, image);
+    const compiler = await compilerFor(env, h, target, image, request.compile?.crossCompile);
+    const toolchain = request.compile === undefined ? undefined : toolchainUse(h, compiler, image, step.cache !== false);
+    if (request.compile !== undefined) {
+      const tools = toolchain === undefined ? 'no toolchain' : `${toolchain.ccache ? 'ccache, ' : ''}toolchain ${compiler.toolchain?.image}@${compiler.toolchain?.id}`;
+      await appendFile(request.logPath, `# farm: compiler: ${compiler.decision.mode} (${compiler.decision.reason}); ${tools}\n`);
+    }
+    const spec = buildContainerSpec(
+      { ...step, ...(toolchain === undefined ? {} : { toolchain }), image: image.reference, platform: target.platform },
+      {
+        jobId: request.jobId,
+        workerId: env.workerId,
+        targetId: request.targetId,
+        ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
+        network: h.network,
+        cacheVolumePrefix: env.cacheVolumePrefix,
+      },
+    );
+    const result = await runContainer(h.client, spec, {
+      logPath: request.logPath,
+      timeoutMs: request.timeoutMs,
+      package: request.package,
+      ...(request.signal !== undefined ? { signal: request.signal } : {}),
+    });
+    return { ...result, host: h.name, image, compiler };
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * `RepositoryPort` over the repository and index modules (issue 4): the
+ * checked, atomic, immutable collector with its inventory, and the
+ * incremental index regeneration, both under the repository's writer lock.
+ */
+import { regenerateIndex } from '../../index/regenerate-index.js';
+import { collectWheel } from '../../repository/add-wheels.js';
+import { readProjectInventory } from '../../repository/inventory-store.js';
+import { repositoryPaths } from '../../repository/repository-paths.js';
+import type { RepositoryPort, WheelEntry } from '../contract/repository-port.js';
+
+/** The repositories under `root`. */
+export function repositoryAdapter(root: string): RepositoryPort {
+  return {
+    async listWheels(repository, projects) {
+      const paths = repositoryPaths(root, repository);
+      const files: string[] = [];
+      for (const project of projects) {
+        const inventory = readProjectInventory(paths, project);
+        if (inventory !== undefined) files.push(...inventory.files.map((f) => f.filename));
+      }
+      return files;
+    },
+    async listWheelEntries(repository, projects) {
+      const paths = repositoryPaths(root, repository);
+      const entries: WheelEntry[] = [];
+      for (const project of projects) {
+        for (const f of readProjectInventory(paths, project)?.files ?? []) {
+          entries.push({
+            filename: f.filename,
+            sha256: f.sha256,
+            ...(f.build === undefined ? {} : { recipeHash: f.build.recipeHash }),
+          });
+        }
+      }
+      return entries;
+    },
+    async collect(repository, wheelPath, options = {}) {
+      const collected = await collectWheel({
+        root,
+        repository,
+        file: wheelPath,
+        ...(options.filename === undefined ? {} : { filename: options.filename }),
+        ...(options.build === undefined ? {} : { build: { ...options.build } }),
+        ...(options.mirror === undefined ? {} : { mirror: { ...options.mirror } }),
+      });
+      return { filename: collected.filename, added: collected.status !== 'unchanged' };
+    },
+    async regenerateIndex(repository) {
+      await regenerateIndex({ root, repository });
+    },
+    packagesDir(repository) {
+      return repositoryPaths(root, repository).packages;
+    },
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * The workers of one process: the request orchestrator, one BullMQ worker per
+ * served target (resolve and build jobs), and the mirror worker. Also the
+ * crash-recovery plumbing: a heartbeat in the worker registry, sweeps of
+ * containers whose worker died, stalled-job settings, and the cancel channel.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker, type Processor } from 'bullmq';
+import { Redis } from 'ioredis';
+import PQueue from 'p-queue';
+import { stateDir as stateDirOf } from '../../config/load-config.js';
+import type { FarmConfig } from '../../config/schema.js';
+import { connectDockerHosts, placeTarget } from '../../docker/docker-hosts.js';
+import { RedisWorkerRegistry } from '../../docker/redis-worker-registry.js';
+import { isLocalEndpoint, parseDockerUrl } from '../../docker/docker-url.js';
+import { sweepOrphans } from '../../docker/sweep.js';
+import { startHeartbeat } from '../../docker/worker-registry.js';
+import { HostError, UsageError } from '../../errors.js';
+import { loadRecipes, recipeDirs } from '../../recipes/load-recipes.js';
+import { TARGETS } from '../../targets/catalog.js';
+import { getTarget } from '../../targets/parse-targets.js';
+import { Toolchains } from '../../docker/toolchains.js';
+import { BuilderImages } from '../../images/builder-images.js';
+import { toolchainImageName } from '../../images/toolchain-image.js';
+import { workerLogPath } from '../contract/log-paths.js';
+import type { WorkerOptions, WorkerPool } from '../contract/engine.js';
+import { mirrorProcessor, targetProcessor, type ProcessorDeps } from '../target-jobs/job-processors.js';
+import { slotPriority } from './slot-priority.js';
+import { withLocalWorkers } from '../../docker/local-workers.js';
+import { DEFAULT_PREFIX, FarmKeys, MIRROR_QUEUE, REQUEST_QUEUE, targetQueue } from '../store/keys.js';
+import { QueueSet } from '../store/queues.js';
+import { checkRedis } from '../../redis/check-redis.js';
+import { redisOptions } from '../../redis/redis-connection.js';
+import { repositoryAdapter } from './repository-adapter.js';
+import { requestProcessor } from '../request-job/request-processor.js';
+import { ResolveCache } from '../target-jobs/resolve-cache.js';
+import { RequestStore } from '../store/request-store.js';
+import { TaskResults } from '../store/task-results.js';
+import { TaskWaiter } from '../request-job/task-waiter.js';
+
+/** Request jobs mostly wait; one process can follow many at once. */
+const ORCHESTRATOR_CONCURRENCY = 16;
+const MIRROR_CONCURRENCY = 4;
+
+/** Starts the workers (see `startWorkers` in engine.ts). */
+export async function startWorkerPool(config: FarmConfig, options: WorkerOptions): Promise<WorkerPool> {
+  const log = options.log ?? (() => {});
+  const redisUrl = options.redisUrl ?? config.redis.url;
+  if (redisUrl === undefined) {
+    throw new UsageError('farm worker needs a Redis: set REDIS_URL (or redis.url in the config)');
+  }
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const tuning = options.tuning ?? {};
+  const connection = redisOptions(redisUrl, config.redis);
+  await checkRedis(connection);
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const keys = new FarmKeys(prefix);
+  const stateDir = stateDirOf(config);
+  const concurrency = options.concurrency ?? config.concurrency.builds;
+
+  const hosts = await connectDockerHosts(config.docker.hosts);
+  const canRun = (id: string) => {
+    try {
+      placeTarget(hosts, getTarget(id));
+      return true;
+    } catch (error) {
+      if (error instanceof HostError) return false;
+      throw error;
+    }
+  };
+  const targets = options.targets !== undefined ? [...options.targets] : [...TARGETS.keys()].filter(canRun);
+  for (const id of targets) placeTarget(hosts, getTarget(id)); // unknown or unplaceable: a clear error now
+
+  const redis = new Redis(connection);
+  const subscriber = new Redis(connection);
+  const cleanups: (() => Promise<unknown>)[] = [async () => redis.quit(), async () => subscriber.quit()];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  };
+
+  try {
+    const store = new RequestStore(redis, keys);
+    const results = new TaskResults(redis, keys);
+    const registry = new RedisWorkerRegistry(redis, {
+      prefix: keys.workerRegistryPrefix(),
+      ttlSeconds: tuning.heartbeatTtlSeconds ?? 30,
+    });
+    const heartbeat = await startHeartbeat(registry, workerId, (registry.ttlSeconds * 1000) / 3, (e) =>
+      log(`heartbeat failed: ${(e as Error).message}`),
+    );
+    cleanups.push(() => heartbeat.stop());
+
+    const localEngine = (url: string) => isLocalEndpoint(parseDockerUrl(url, 'docker host'));
+    const localRegistry = withLocalWorkers(registry);
+    const sweep = async () => {
+      for (const host of hosts) {
+        try {
+          const swept = await sweepOrphans(host.client, localEngine(host.url) ? localRegistry : registry, { selfId: workerId });
+          for (const c of swept) log(`swept orphaned container ${c.name} of dead worker ${c.workerId} (job ${c.jobId ?? '?'})`);
+        } catch (error) {
+          log(`sweep on ${host.name} failed: ${(error as Error).message}`);
+        }
+      }
+    };
+    await sweep();
+    const sweeper = setInterval(() => void sweep(), tuning.sweepIntervalMs ?? 60_000);
+    sweeper.unref();
+    cleanups.push(async () => clearInterval(sweeper));
+
+    const repo = repositoryAdapter(config.root);
+    const images = new BuilderImages(config, log);
+    const deps: ProcessorDeps = {
+      config,
+      store,
+      results,
+      log,
+      build: {
+        hosts,
+        images,
+        workerId,
+        stateDir,
+        cacheVolumePrefix: options.cacheVolumePrefix ?? config.pipeline.cacheVolumePrefix,
+        toolchains: new Toolchains(toolchainImageName(config.images.suite), workerId, (host) => workerLogPath(stateDir, `toolchain-volume-${host}`)),
+        repo,
+        resolveCache: new ResolveCache(redis, keys, repo),
+        buildTimeoutMs: config.timeouts.buildSeconds * 1000,
+        testTimeoutMs: config.timeouts.testSeconds * 1000,
+        downloadTimeoutMs: 600_000,
+      },
+      mirror: { repo, stateDir, workerId, downloadTimeoutMs: 600_000 },
+    };
+    const queues = new QueueSet(connection, prefix);
+    cleanups.push(() => queues.close());
+
+    const workerOptions = {
+      connection,
+      prefix,
+      name: workerId,
+      lockDuration: tuning.lockDurationMs ?? 60_000,
+      stalledInterval: tuning.stalledIntervalMs ?? 30_000,
+      maxStalledCount: tuning.maxStalledCount ?? 3,
+    };
+    const workers: Worker[] = [];
+    const add = (queue: string, processor: Processor, workerConcurrency: number) => {
+      const worker = new Worker(queue, processor, { ...workerOptions, concurrency: workerConcurrency });
+      worker.on('error', (error) => log(`worker ${queue}: ${error.message}`));
+      workers.push(worker);
+    };
+    if (options.orchestrate !== false) {
+      add(
+        REQUEST_QUEUE,
+        requestProcessor({
+          config,
+          store,
+          redis,
+          keys,
+          repo,
+          results,
+          queues,
+          waiter: new TaskWaiter(queues, results),
+          stateDir,
+          pollMs: tuning.pollMs ?? 2000,
+          log,
+          recipes: () => loadRecipes(recipeDirs({ configDir: config.recipes.dir })),
+        }),
+        ORCHESTRATOR_CONCURRENCY,
+      );
+    }
+    // One overall limit across targets (each Docker host adds its own). Free
+    // slots go to what the most work waits for: resolutions (a request plans
+    // after its last one), emulated targets (the slowest), then builds other
+    // builds wait for.
+    const overall = new PQueue({ concurrency });
+    const perTarget = targetProcessor(deps);
+    const emulated = (id: string) => !hosts.some((h) => h.native.includes(getTarget(id).platform));
+    for (const id of targets) {
+      add(
+        targetQueue(id),
+        (job, token, signal) => overall.add(() => perTarget(job, token, signal), { priority: slotPriority(job, emulated(id)) }),
+        concurrency,
+      );
+    }
+    add(MIRROR_QUEUE, mirrorProcessor(deps), MIRROR_CONCURRENCY);
+    cleanups.push(() => Promise.all(workers.map((w) => w.close())));
+
+    // `farm cancel`: job ids arrive on a channel; whichever worker runs one aborts it (and its container).
+    await subscriber.subscribe(keys.cancelChannel());
+    subscriber.on('message', (_channel: string, jobId: string) => {
+      for (const worker of workers) if (worker.cancelJob(jobId, 'cancelled')) log(`cancelled job ${jobId}`);
+    });
+
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    log(`worker ${workerId} serving ${targets.join(', ')}${options.orchestrate !== false ? ' and requests' : ''}`);
+    let closing: Promise<void> | undefined;
+    return {
+      workerId,
+      targets,
+      ready: Promise.resolve(),
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BuildFailedError,
+  BuildTimeoutError,
+  CancelledError,
+  ConfigError,
+  HostError,
+  TransientError,
+  WheelRejectedError,
+} from '../../../../src/errors.js';
+import { isCacheableFailure, isFinalFailure } from '../../../../src/pipeline/target-jobs/failure-policy.js';
+
+const context = { target: 'glibc-x86_64', package: 'p==1.0', logPath: '/l', logTail: '' };
+
+describe('failure policy', () => {
+  it.each([
+    ['compiler error', new BuildFailedError(context, 1), true, true],
+    ['wheel refused by the repository', new WheelRejectedError('p.whl', 'bad'), true, true],
+    ['invalid job data', new ConfigError('job', []), true, true],
+    ['timeout', new BuildTimeoutError(context, 1000), true, false],
+    ['cancelled', new CancelledError('stop'), true, false],
+    ['Docker/network trouble', new TransientError('ECONNRESET'), false, false],
+    ['host problem', new HostError('no engine'), false, false],
+    ['unexpected bug', new TypeError('x is undefined'), false, false],
+    ['a build failure read back from Redis', { code: 'E_BUILD_FAILED' }, true, true],
+    ['a timeout read back from Redis', { code: 'E_BUILD_TIMEOUT' }, true, false],
+  ])('%s: final=%s, cacheable=%s', (_label, error, final, cacheable) => {
+    expect(isFinalFailure(error)).toBe(final);
+    expect(isCacheableFailure(error)).toBe(cacheable);
+  });
+});
