@@ -17,6 +17,9 @@ export function targetQueue(targetId: string): string {
   return `target-${targetId}`;
 }
 
+/** Job names: `request` in the requests queue, `resolve` and `build` in target queues, `mirror` in the mirror queue. */
+export const JOB_NAMES = { resolve: 'resolve', build: 'build', mirror: 'mirror', request: 'request' } as const;
+
 /** The request job's id (the flow's root). */
 export function requestJobId(requestId: string): string {
   return `request-${requestId}`;
@@ -61,6 +64,10 @@ export class FarmKeys {
   /** JSON `TaskResult` of the task's last run. */
   result(taskId: string): string {
     return this.key('task', taskId, 'result');
+  }
+  /** JSON resolve cache entry of a resolution's inputs (see target-jobs/resolve-cache.ts). */
+  resolveCache(cacheKey: string): string {
+    return this.key('resolve-cache', cacheKey);
   }
   /** Pub/sub channel: job ids to cancel, one message each. */
   cancelChannel(): string {

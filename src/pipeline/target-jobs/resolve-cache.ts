@@ -21,7 +21,7 @@ import type { ResolveJobData } from '../contract/job-data.js';
 import type { FarmKeys } from '../store/keys.js';
 import { isWheelFilename, parseWheelFilename } from '../../wheels/wheel-filename.js';
 import { sameVersion } from '../../wheels/version-equality.js';
-import { ResolvedSet } from './pip-report.js';
+import { ResolvedSet } from '../contract/resolved-set.js';
 import type { RepositoryPort } from '../contract/repository-port.js';
 
 /** How long a recorded resolution may be reused at most. */
@@ -61,10 +61,6 @@ export class ResolveCache {
     readonly fetchPage: (url: string) => Promise<string> = defaultFetchPage,
   ) {}
 
-  private key(cacheKey: string): string {
-    return `${this.keys.prefix}:farm:resolve-cache:${cacheKey}`;
-  }
-
   /**
    * Hash of every index page (each index URL) of the set's projects and of
    * the repository's wheels of them in versions other than the pinned ones. Undefined when a page can't be fetched: then the
@@ -95,7 +91,7 @@ export class ResolveCache {
 
   /** The recorded resolution, if its fingerprint still holds. */
   async lookup(data: ResolveJobData, imageId: string): Promise<ResolveCacheEntry | undefined> {
-    const text = await this.redis.get(this.key(resolveCacheKey(data, imageId)));
+    const text = await this.redis.get(this.keys.resolveCache(resolveCacheKey(data, imageId)));
     if (text === null) return undefined;
     let entry: ResolveCacheEntry;
     try {
@@ -112,7 +108,7 @@ export class ResolveCache {
     const fingerprint = await this.fingerprint(data, entry.set);
     if (fingerprint === undefined) return;
     const value: ResolveCacheEntry = { ...entry, fingerprint, resolvedAt: new Date().toISOString() };
-    await this.redis.set(this.key(resolveCacheKey(data, entry.image.id)), JSON.stringify(value), 'EX', CACHE_TTL_SECONDS);
+    await this.redis.set(this.keys.resolveCache(resolveCacheKey(data, entry.image.id)), JSON.stringify(value), 'EX', CACHE_TTL_SECONDS);
   }
 }
 
