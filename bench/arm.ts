@@ -33,7 +33,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { parseConfig } from '../src/config/load-config.js';
-import { openEngine } from '../src/pipeline/contract/engine.js';
+import { openEngine } from '../src/pipeline/index.js';
 import { getTarget } from '../src/targets/parse-targets.js';
 import { followContainerEvents } from '../test/support/docker-events.js';
 import { dropRedisPrefix } from '../test/support/redis-prefix.js';

@@ -32,7 +32,7 @@ import { parseConfig } from '../src/config/load-config.js';
 import type { FarmConfig } from '../src/config/schema.js';
 import { interpreterPath } from '../src/images/image-names.js';
 import { TaskResult } from '../src/pipeline/contract/job-data.js';
-import { openEngine } from '../src/pipeline/contract/engine.js';
+import { openEngine } from '../src/pipeline/index.js';
 import { FarmKeys } from '../src/pipeline/store/keys.js';
 import { getTarget } from '../src/targets/parse-targets.js';
 import { buildUpstream } from '../test/support/upstream/build-upstream.js';

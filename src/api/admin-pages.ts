@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FarmConfig } from '../config/schema.js';
 import { NotFoundError } from '../errors.js';
-import type { Engine } from '../pipeline/contract/engine.js';
+import type { Engine } from '../pipeline/index.js';
 import { FINAL_REQUEST_STATES, FINAL_ROW_STATES, rowKey } from '../pipeline/contract/request-types.js';
 import { listSchedules } from '../schedule/schedules.js';
 import type { TriggerQueue } from '../tracked/trigger-queue.js';

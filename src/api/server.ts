@@ -11,7 +11,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { z } from 'zod';
 import type { FarmConfig, Forge } from '../config/schema.js';
 import { ConfigError, FarmError, NotFoundError } from '../errors.js';
-import type { ConnectionOptions } from '../pipeline/contract/engine.js';
+import type { ConnectionOptions } from '../pipeline/index.js';
 import { MIRROR_QUEUE, REQUEST_QUEUE, targetQueue } from '../pipeline/store/keys.js';
 import type { RequestStatus, RequestSummary } from '../pipeline/contract/request-types.js';
 import { syncSchedules } from '../schedule/schedules.js';

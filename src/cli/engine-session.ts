@@ -7,7 +7,7 @@
  */
 import { stateDir } from '../config/load-config.js';
 import type { FarmConfig } from '../config/schema.js';
-import type { Engine } from '../pipeline/contract/engine.js';
+import type { Engine } from '../pipeline/index.js';
 import type { CliContext } from './context.js';
 
 /** Env var naming the Redis key prefix, to run several farms on one Redis (default `farm`). */
@@ -50,7 +50,7 @@ export async function withEngine<T>(
 ): Promise<T> {
   const config = await ctx.config();
   // Loaded on use: BullMQ and friends are not needed for --help or usage errors.
-  const { openEngine, withEmbeddedRedis } = await import('../pipeline/contract/engine.js');
+  const { openEngine, withEmbeddedRedis } = await import('../pipeline/index.js');
   const { embeddedSocketPath } = await import('../redis/embedded-redis.js');
   const prefix = prefixOption(ctx);
   const session = async (redisUrl: string | undefined, workers: boolean, mode: 'distributed' | 'embedded') => {

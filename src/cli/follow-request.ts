@@ -5,7 +5,7 @@
  * is the thin part that writes them.
  */
 import { ExitCode } from '../errors.js';
-import type { Engine } from '../pipeline/contract/engine.js';
+import type { Engine } from '../pipeline/index.js';
 import type { RequestStatus } from '../pipeline/contract/request-types.js';
 import type { CliContext } from './context.js';
 import { renderEventLine, rowLabel, rowOutcome } from './render/event-line.js';

@@ -63,8 +63,13 @@ async function waitReady(child: ChildProcess, socketPath: string, output: () => 
   }
 }
 
-/** Implementation of `withEmbeddedRedis` (see engine.ts). */
-export async function embeddedRedis<T>(
+/**
+ * Runs `fn` with a private `redis-server` bound to a unix socket in
+ * `stateDir` (`--port 0 --save '' --appendonly no`), and stops it afterwards,
+ * also when `fn` throws or the process gets SIGINT/SIGTERM. `fn` receives
+ * the `unix://` URL. Throws `HostError` when redis-server can't be started.
+ */
+export async function withEmbeddedRedis<T>(
   stateDir: string,
   fn: (redisUrl: string) => Promise<T>,
   options: { serverBinary?: string } = {},

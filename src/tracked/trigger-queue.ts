@@ -12,7 +12,7 @@ import { UsageError } from '../errors.js';
 import { checkRedis } from '../redis/check-redis.js';
 import { redisOptions } from '../redis/redis-connection.js';
 import { bullConnection } from '../redis/bull-connection.js';
-import type { ConnectionOptions } from '../pipeline/contract/engine.js';
+import type { ConnectionOptions } from '../pipeline/index.js';
 import { TriggerRecords } from './trigger-records.js';
 
 /** The queue's name (under the BullMQ prefix). */

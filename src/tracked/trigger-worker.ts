@@ -10,7 +10,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { FarmConfig } from '../config/schema.js';
 import { ConfigError, FarmError, InputFileError, MissingFileError, NotFoundError, UsageError } from '../errors.js';
-import type { ConnectionOptions } from '../pipeline/contract/engine.js';
+import type { ConnectionOptions } from '../pipeline/index.js';
 import { redisOptions } from '../redis/redis-connection.js';
 import { bullConnection } from '../redis/bull-connection.js';
 import type { BuildRequestInputArg } from '../pipeline/contract/request-types.js';

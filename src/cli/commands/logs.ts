@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { stateDir } from '../../config/load-config.js';
 import { ExitCode, NotFoundError, UsageError } from '../../errors.js';
-import type { Engine } from '../../pipeline/contract/engine.js';
+import type { Engine } from '../../pipeline/index.js';
 import { logsDir } from '../../pipeline/contract/log-paths.js';
 import { FINAL_REQUEST_STATES, FINAL_ROW_STATES, rowKey, type PackageRow } from '../../pipeline/contract/request-types.js';
 import { getTarget } from '../../targets/parse-targets.js';

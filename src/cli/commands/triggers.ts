@@ -29,7 +29,7 @@ async function requireSharedRedis(ctx: CliContext, what: string) {
 async function api(ctx: CliContext, options: { host?: string; port?: string }): Promise<ExitCode> {
   const port = options.port === undefined ? undefined : parsePort('--port', options.port);
   const config = await requireSharedRedis(ctx, 'farm api');
-  const { openEngine } = await import('../../pipeline/contract/engine.js');
+  const { openEngine } = await import('../../pipeline/index.js');
   const { startApi } = await import('../../api/server.js');
   const engine = await openEngine(config, prefixOption(ctx));
   try {

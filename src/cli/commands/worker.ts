@@ -26,7 +26,7 @@ async function worker(ctx: CliContext, options: WorkerCliOptions): Promise<ExitC
     ctx.warn('stopping: running builds finish, no new ones start (Ctrl-C again to quit now)');
     abort.abort();
   });
-  const { runWorkers } = await import('../../pipeline/contract/engine.js');
+  const { runWorkers } = await import('../../pipeline/index.js');
   ctx.print(`farm worker: serving ${targets?.join(', ') ?? 'every target this host can run'}; Ctrl-C to stop`);
   await runWorkers(config, {
     ...prefixOption(ctx),

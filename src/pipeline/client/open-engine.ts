@@ -1,5 +1,5 @@
 /**
- * The `Engine` (see engine.ts): submits a request as one BullMQ flow (the
+ * The `Engine` (see contract/engine.ts): submits a request as one BullMQ flow (the
  * request job with one resolve child per target and Python version), reads
  * and follows requests through the request store, cancels and retries.
  */
@@ -14,10 +14,9 @@ import type { RequirementsSource } from '../../requirements/index.js';
 import { normalizeName } from '../../wheels/normalize-name.js';
 import { resolveJobId } from '../contract/job-ids.js';
 import type { Engine, EngineOptions, WaitOptions, WatchOptions, WorkerPool } from '../contract/engine.js';
-import { startWorkers } from '../contract/engine.js';
-import { JOB_NAMES } from '../target-jobs/job-processors.js';
+import { startWorkers } from '../worker/worker-pool.js';
 import type { ResolveJobData } from '../contract/job-data.js';
-import { DEFAULT_PREFIX, FarmKeys, REQUEST_QUEUE, requestJobId, targetQueue } from '../store/keys.js';
+import { DEFAULT_PREFIX, FarmKeys, JOB_NAMES, REQUEST_QUEUE, requestJobId, targetQueue } from '../store/keys.js';
 import { JOB_OPTIONS, QueueSet } from '../store/queues.js';
 import { checkRedis } from '../../redis/check-redis.js';
 import { redisOptions } from '../../redis/redis-connection.js';
@@ -45,8 +44,11 @@ function isForeign(targetId: string): boolean {
   return getTarget(targetId).arch !== NODE_ARCH[process.arch];
 }
 
-/** Implementation of `openEngine`. */
-export async function createEngine(config: FarmConfig, options: EngineOptions): Promise<Engine> {
+/**
+ * Opens an engine on the configured (or given) Redis; with `options.workers`
+ * it also runs workers in this process (embedded mode).
+ */
+export async function openEngine(config: FarmConfig, options: EngineOptions = {}): Promise<Engine> {
   const redisUrl = options.redisUrl ?? config.redis.url;
   if (redisUrl === undefined) {
     throw new UsageError('no Redis configured: set REDIS_URL, or use embedded mode (withEmbeddedRedis)');

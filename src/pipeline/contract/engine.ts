@@ -1,20 +1,17 @@
 /**
- * The public face of the build pipeline, used by the CLI, the API server and
- * the scheduler. `openEngine` connects to Redis (BullMQ) and submits/follows
- * requests; `runWorkers` processes jobs; `withEmbeddedRedis` gives a one-machine
- * farm its private Redis. The implementation lives in the other files of this
- * directory; this file is the stable contract.
+ * The contract of the build pipeline with its callers (the CLI, the API
+ * server, the scheduler): the `Engine` that submits and follows requests,
+ * and the workers that process them, with their options. Types only: the
+ * implementations (`openEngine` in client/, `startWorkers` and `runWorkers`
+ * in worker/) import this file, never the other way round. Callers import
+ * both from `src/pipeline/index.ts`.
  */
-import type { FarmConfig } from '../../config/schema.js';
 import type {
   BuildRequestInputArg,
   RequestEvent,
   RequestStatus,
   RequestSummary,
 } from './request-types.js';
-import { createEngine } from '../client/open-engine.js';
-import { startWorkerPool } from '../worker/worker-pool.js';
-import { embeddedRedis } from '../../redis/embedded-redis.js';
 
 /** How to reach Redis and name farm's keys. */
 export interface ConnectionOptions {
@@ -97,11 +94,6 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/** Opens an engine on the configured (or given) Redis. */
-export async function openEngine(config: FarmConfig, options: EngineOptions = {}): Promise<Engine> {
-  return createEngine(config, options);
-}
-
 /** Options of `runWorkers`. */
 export interface WorkerOptions extends ConnectionOptions {
   /** Target ids this process serves (default: every target of the catalog the hosts can run). */
@@ -146,47 +138,8 @@ export interface WorkerTuning {
 /** Running workers of one process. */
 export interface WorkerPool {
   readonly workerId: string;
-  /** Resolves when every worker has started (queues connected, orphans swept). */
-  readonly ready: Promise<void>;
   /** Target ids this pool builds for. */
   readonly targets: readonly string[];
   /** Stops taking jobs, waits for running ones, closes connections. */
   close(): Promise<void>;
-}
-
-/**
- * Runs farm's workers in this process: the request orchestrator and one
- * build worker per served target. Resolves once `signal` aborts and every
- * worker has closed (`farm worker`); without a signal it runs until the
- * process ends. Use `startWorkers` to get a handle instead.
- */
-export async function runWorkers(config: FarmConfig, options: WorkerOptions = {}): Promise<void> {
-  const pool = await startWorkers(config, options);
-  await new Promise<void>((resolve) => {
-    if (options.signal === undefined) return;
-    if (options.signal.aborted) resolve();
-    else options.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  await pool.close();
-}
-
-/** Starts workers and returns a handle to stop them. */
-export async function startWorkers(config: FarmConfig, options: WorkerOptions = {}): Promise<WorkerPool> {
-  const pool = await startWorkerPool(config, options);
-  await pool.ready;
-  return pool;
-}
-
-/**
- * Runs `fn` with a private `redis-server` bound to a unix socket in
- * `stateDir` (`--port 0 --save '' --appendonly no`), and stops it afterwards,
- * also when `fn` throws or the process gets SIGINT/SIGTERM. `fn` receives
- * the `unix://` URL. Throws `HostError` when redis-server can't be started.
- */
-export async function withEmbeddedRedis<T>(
-  stateDir: string,
-  fn: (redisUrl: string) => Promise<T>,
-  options: { serverBinary?: string } = {},
-): Promise<T> {
-  return embeddedRedis(stateDir, fn, options);
 }

@@ -5,7 +5,7 @@
  * another farm version may have written it.
  */
 import { z } from 'zod';
-import { ResolvedSet } from '../target-jobs/pip-report.js';
+import { ResolvedSet } from './resolved-set.js';
 
 const NonEmpty = z.string().min(1);
 

@@ -15,7 +15,8 @@ import { selectBestWheel } from '../../wheels/compatibility.js';
 import { normalizeVersion, sameVersion } from '../../wheels/version-equality.js';
 import { isWheelFilename, parseWheelFilename } from '../../wheels/wheel-filename.js';
 import { buildJobId, mirrorJobId } from '../contract/job-ids.js';
-import { dependencyName, type ResolvedPackage, type ResolvedSet } from '../target-jobs/pip-report.js';
+import type { BuildPlan, BuildTask, MirrorTask, PlannedRow } from '../contract/plan.js';
+import { dependencyName, type ResolvedPackage, type ResolvedSet } from '../contract/resolved-set.js';
 
 /** A target as the planner sees it. */
 export interface PlanTarget {
@@ -46,64 +47,6 @@ export interface InventoryWheel {
 
 /** Wheels per repository, as the repository inventory lists them. */
 export type Inventory = ReadonlyMap<string, readonly InventoryWheel[]>;
-
-/** What happens to one `(package, target, python)`. */
-export type PlanAction = 'cached' | 'mirror' | 'build' | 'skip';
-
-/** One row of the plan. */
-export interface PlannedRow {
-  readonly name: string;
-  readonly version: string;
-  readonly target: string;
-  readonly python: string;
-  readonly repository: string;
-  readonly action: PlanAction;
-  /** `cached`: the wheel in the repository; `mirror`: the upstream file. */
-  readonly wheel?: string;
-  readonly reason?: string;
-  /** The task (mirror or build) that serves the row. */
-  readonly taskId?: string;
-}
-
-/** Download one upstream wheel into one repository. */
-export interface MirrorTask {
-  readonly id: string;
-  readonly repository: string;
-  readonly name: string;
-  readonly version: string;
-  readonly filename: string;
-  readonly url: string;
-  readonly sha256?: string;
-}
-
-/** Build one sdist for one target and Python version. */
-export interface BuildTask {
-  readonly id: string;
-  readonly name: string;
-  readonly displayName: string;
-  readonly version: string;
-  readonly target: string;
-  readonly python: string;
-  readonly repository: string;
-  readonly image: string;
-  readonly recipeHash: string;
-  readonly sdist: { readonly url: string; readonly filename: string; readonly sha256?: string };
-  /** Tasks whose wheels must be in the repository first (the smoke test installs them). */
-  readonly dependsOn: readonly string[];
-  /**
-   * Set on every build of a project but the first: wait for that task, and
-   * when it produced a pure-Python wheel, use that wheel (collected into this
-   * build's repository when it is another one) instead of building.
-   */
-  readonly reusePureFrom?: string;
-}
-
-/** The whole plan of a request. */
-export interface BuildPlan {
-  readonly rows: readonly PlannedRow[];
-  readonly mirrors: readonly MirrorTask[];
-  readonly builds: readonly BuildTask[];
-}
 
 /** Native architectures first: a pure wheel is built where building is fastest. */
 const ARCH_SPEED: Readonly<Record<string, number>> = { x86_64: 0, aarch64: 1, armv7l: 2 };

@@ -20,7 +20,7 @@ import type { FarmKeys } from '../store/keys.js';
 import { resolveLogPath } from '../contract/log-paths.js';
 import type { EventBody, RequestStore, StoredRequest } from '../store/request-store.js';
 import { FINAL_REQUEST_STATES, countRows, type PackageRow, type RequestStatus } from '../contract/request-types.js';
-import { readStoredPlan, toStoredPlan, writeStoredPlan, type StoredPlan } from '../store/stored-plan.js';
+import { readStoredPlan, writeStoredPlan, type StoredPlan } from '../store/stored-plan.js';
 import { runBuildStep, type SchedulerDeps } from './task-scheduler.js';
 import type { Redis } from 'ioredis';
 
@@ -181,7 +181,7 @@ class RequestRun {
       inventory,
     );
     const plannedAt = Date.now();
-    await writeStoredPlan(this.deps.redis, this.deps.keys, this.id, { ...stored, plannedAt, plan: toStoredPlan(plan) });
+    await writeStoredPlan(this.deps.redis, this.deps.keys, this.id, { ...stored, plannedAt, plan });
     this.status.rows = plan.rows.map((r): PackageRow => ({
       name: r.name,
       version: r.version,

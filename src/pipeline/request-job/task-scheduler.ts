@@ -9,21 +9,17 @@
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import { isPureWheel } from '../../wheels/wheel-filename.js';
+import type { BuildPlan, BuildTask, MirrorTask } from '../contract/plan.js';
 import type { TaskResult } from '../contract/job-data.js';
 import type { BuildJobData, MirrorJobData } from '../contract/job-data.js';
-import { JOB_NAMES } from '../target-jobs/job-processors.js';
-import { MIRROR_QUEUE, targetQueue } from '../store/keys.js';
+import { JOB_NAMES, MIRROR_QUEUE, targetQueue } from '../store/keys.js';
 import { buildLogPath } from '../contract/log-paths.js';
 import { JOB_OPTIONS, type QueueSet } from '../store/queues.js';
 import { FINAL_ROW_STATES, type PackageRow, type RowState } from '../contract/request-types.js';
-import type { StoredPlan } from '../store/stored-plan.js';
 import type { RepositoryPort } from '../contract/repository-port.js';
 import type { TaskResults } from '../store/task-results.js';
 import type { TaskWaiter } from './task-waiter.js';
 
-type Plan = NonNullable<StoredPlan['plan']>;
-type BuildTask = Plan['builds'][number];
-type MirrorTask = Plan['mirrors'][number];
 
 interface Entry {
   id: string;
@@ -55,7 +51,7 @@ export interface SchedulerDeps {
 export interface SchedulerRequest {
   requestId: string;
   plannedAt: number;
-  plan: Plan;
+  plan: BuildPlan;
   rows: PackageRow[];
   /** Job data that is not in the plan: index URLs and the effective recipe per build. */
   buildData: (task: BuildTask) => Omit<BuildJobData, 'enqueuedAt' | 'blocking'>;

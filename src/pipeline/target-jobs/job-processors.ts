@@ -16,6 +16,7 @@ import { buildLogPath, mirrorLogPath, resolveLogPath } from '../contract/log-pat
 import { runMirror, type MirrorEnvironment } from './mirror-step.js';
 import type { RequestStore } from '../store/request-store.js';
 import { runResolve } from './resolve-step.js';
+import { JOB_NAMES } from '../store/keys.js';
 import type { TaskResults } from '../store/task-results.js';
 
 /** What the processors share. */
@@ -27,9 +28,6 @@ export interface ProcessorDeps {
   mirror: MirrorEnvironment;
   log: (line: string) => void;
 }
-
-/** Job names in the target queues. */
-export const JOB_NAMES = { resolve: 'resolve', build: 'build', mirror: 'mirror', request: 'request' } as const;
 
 /** The message, plus the log's last lines for build failures (the compiler's error is there). */
 function describe(error: unknown): string {

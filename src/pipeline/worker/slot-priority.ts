@@ -4,14 +4,12 @@
  * slowest (qemu), and some builds hold up others (dependencies of a smoke
  * test, first builds of pure-Python candidates): longest chains first.
  */
-
-/** Job name of resolutions in the target queues (see job-processors.ts). */
-const RESOLVE = 'resolve';
+import { JOB_NAMES } from '../store/keys.js';
 
 /** Higher first: resolutions, then emulated targets' jobs, then builds others wait for. */
 export function slotPriority(job: { name: string; data: unknown }, emulated: boolean): number {
   const blocking = (job.data as { blocking?: unknown } | null)?.blocking;
   const waiting = typeof blocking === 'number' && Number.isFinite(blocking) ? Math.min(9, Math.max(0, blocking)) : 0;
-  return (job.name === RESOLVE ? 100 : 0) + (emulated ? 10 : 0) + waiting;
+  return (job.name === JOB_NAMES.resolve ? 100 : 0) + (emulated ? 10 : 0) + waiting;
 }
 

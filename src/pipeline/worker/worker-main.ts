@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../config/load-config.js';
 import { exitCodeFor } from '../../errors.js';
 import { validate } from '../../validation/validate.js';
-import { startWorkers } from '../contract/engine.js';
+import { startWorkers } from './worker-pool.js';
 
 const Options = z.strictObject({
   redisUrl: z.string().optional(),

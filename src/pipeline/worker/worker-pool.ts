@@ -43,8 +43,27 @@ import { TaskWaiter } from '../request-job/task-waiter.js';
 const ORCHESTRATOR_CONCURRENCY = 16;
 const MIRROR_CONCURRENCY = 4;
 
-/** Starts the workers (see `startWorkers` in engine.ts). */
-export async function startWorkerPool(config: FarmConfig, options: WorkerOptions): Promise<WorkerPool> {
+/**
+ * Runs farm's workers in this process: the request orchestrator and one
+ * build worker per served target. Resolves once `signal` aborts and every
+ * worker has closed (`farm worker`); without a signal it runs until the
+ * process ends. Use `startWorkers` to get a handle instead.
+ */
+export async function runWorkers(config: FarmConfig, options: WorkerOptions = {}): Promise<void> {
+  const pool = await startWorkers(config, options);
+  await new Promise<void>((resolve) => {
+    if (options.signal === undefined) return;
+    if (options.signal.aborted) resolve();
+    else options.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await pool.close();
+}
+
+/**
+ * Starts the workers and returns a handle to stop them. Resolves once every
+ * worker listens (queues connected, orphaned containers swept).
+ */
+export async function startWorkers(config: FarmConfig, options: WorkerOptions = {}): Promise<WorkerPool> {
   const log = options.log ?? (() => {});
   const redisUrl = options.redisUrl ?? config.redis.url;
   if (redisUrl === undefined) {
@@ -196,7 +215,6 @@ export async function startWorkerPool(config: FarmConfig, options: WorkerOptions
     return {
       workerId,
       targets,
-      ready: Promise.resolve(),
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../../src/api/server.js';
 import { hmacSha256Hex } from '../../../src/api/signature.js';
 import type { FarmConfig } from '../../../src/config/schema.js';
-import { openEngine, type Engine } from '../../../src/pipeline/contract/engine.js';
+import { openEngine, type Engine } from '../../../src/pipeline/index.js';
 import type { RequestStatus } from '../../../src/pipeline/contract/request-types.js';
 import { openTriggerQueue, type TriggerQueue } from '../../../src/tracked/trigger-queue.js';
 import { buildUpstream } from '../../support/upstream/build-upstream.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FarmConfig } from '../../../src/config/schema.js';
-import { openEngine, type Engine } from '../../../src/pipeline/contract/engine.js';
+import { openEngine, type Engine } from '../../../src/pipeline/index.js';
 import { FarmKeys } from '../../../src/pipeline/store/keys.js';
 import type { RequestEvent, RequestStatus } from '../../../src/pipeline/contract/request-types.js';
 import { parseWheelFilename } from '../../../src/wheels/wheel-filename.js';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FarmConfig } from '../../../src/config/schema.js';
-import { openEngine, startWorkers, type Engine, type WorkerPool, type WorkerTuning } from '../../../src/pipeline/contract/engine.js';
+import { openEngine, startWorkers, type Engine, type WorkerPool, type WorkerTuning } from '../../../src/pipeline/index.js';
 import type { RequestStatus } from '../../../src/pipeline/contract/request-types.js';
 import {
   REDIS_URL,

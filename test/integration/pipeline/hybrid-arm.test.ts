@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDir } from '../../../src/config/load-config.js';
 import type { FarmConfig } from '../../../src/config/schema.js';
 import { toolchainImageName } from '../../../src/images/toolchain-image.js';
-import { openEngine } from '../../../src/pipeline/contract/engine.js';
+import { openEngine } from '../../../src/pipeline/index.js';
 import { buildLogPath } from '../../../src/pipeline/contract/log-paths.js';
 import type { RequestStatus } from '../../../src/pipeline/contract/request-types.js';
 import { parseWheelFilename } from '../../../src/wheels/wheel-filename.js';

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FarmConfig } from '../../../src/config/schema.js';
-import { openEngine, type Engine } from '../../../src/pipeline/contract/engine.js';
+import { openEngine, type Engine } from '../../../src/pipeline/index.js';
 import type { RequestStatus } from '../../../src/pipeline/contract/request-types.js';
 import {
   dropPrefix,

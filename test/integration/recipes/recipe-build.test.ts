@@ -23,7 +23,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FarmConfig } from '../../../src/config/schema.js';
 import { bootstrapImages } from '../../../src/images/bootstrap-images.js';
-import { openEngine, type Engine } from '../../../src/pipeline/contract/engine.js';
+import { openEngine, type Engine } from '../../../src/pipeline/index.js';
 import type { PackageRow, RequestStatus } from '../../../src/pipeline/contract/request-types.js';
 import { getTarget } from '../../../src/targets/parse-targets.js';
 import { isPureWheel, parseWheelFilename } from '../../../src/wheels/wheel-filename.js';

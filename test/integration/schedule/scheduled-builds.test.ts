@@ -12,7 +12,7 @@ import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../../src/api/server.js';
 import type { FarmConfig } from '../../../src/config/schema.js';
-import { openEngine, type Engine } from '../../../src/pipeline/contract/engine.js';
+import { openEngine, type Engine } from '../../../src/pipeline/index.js';
 import type { RequestStatus } from '../../../src/pipeline/contract/request-types.js';
 import { listSchedules, pauseSchedule, resumeSchedule } from '../../../src/schedule/schedules.js';
 import { openTriggerQueue, type TriggerQueue } from '../../../src/tracked/trigger-queue.js';

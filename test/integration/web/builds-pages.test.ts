@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../../src/api/server.js';
-import { openEngine, type Engine } from '../../../src/pipeline/contract/engine.js';
+import { openEngine, type Engine } from '../../../src/pipeline/index.js';
 import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
 import { launchBrowser, PHONE, runAxe, screenshot, serious } from '../../support/browser.js';
 import { buildUpstream } from '../../support/upstream/build-upstream.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createContext } from '../../../src/cli/context.js';
 import { followRequest } from '../../../src/cli/follow-request.js';
 import { stripAnsi } from '../../../src/cli/render/style.js';
-import type { Engine } from '../../../src/pipeline/contract/engine.js';
+import type { Engine } from '../../../src/pipeline/index.js';
 import type { PackageRow, RequestEvent, RequestStatus } from '../../../src/pipeline/contract/request-types.js';
 import { memoryIo } from './support/memory-io.js';
 import { row, status } from './support/statuses.js';

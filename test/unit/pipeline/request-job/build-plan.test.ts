@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planBuilds, type InventoryWheel, type PlanTarget, type RecipeLookup } from '../../../../src/pipeline/request-job/build-plan.js';
-import type { ResolvedPackage, ResolvedSet } from '../../../../src/pipeline/target-jobs/pip-report.js';
+import type { ResolvedPackage, ResolvedSet } from '../../../../src/pipeline/contract/resolved-set.js';
 import { TARGETS } from '../../../../src/targets/catalog.js';
 
 const target = (id: string): PlanTarget => ({

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../src/errors.js';
-import { dependencyName, parsePipReport } from '../../../../src/pipeline/target-jobs/pip-report.js';
+import { dependencyName } from '../../../../src/pipeline/contract/resolved-set.js';
+import { parsePipReport } from '../../../../src/pipeline/target-jobs/pip-report.js';
 
 const real = JSON.parse(readFileSync(new URL('../../../fixtures/pip-reports/glibc-x86_64-pip23.json', import.meta.url), 'utf8')) as {
   install: Record<string, unknown>[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolveJobData } from '../../../../src/pipeline/contract/job-data.js';
 import { FarmKeys } from '../../../../src/pipeline/store/keys.js';
-import type { ResolvedSet } from '../../../../src/pipeline/target-jobs/pip-report.js';
+import type { ResolvedSet } from '../../../../src/pipeline/contract/resolved-set.js';
 import type { RepositoryPort } from '../../../../src/pipeline/contract/repository-port.js';
 import { ResolveCache, resolveCacheKey } from '../../../../src/pipeline/target-jobs/resolve-cache.js';
 
