@@ -28,7 +28,6 @@ import {
   type RequestEvent,
   type RequestStatus,
 } from '../contract/request-types.js';
-import { readStoredPlan } from '../store/stored-plan.js';
 import { TaskResults } from '../store/task-results.js';
 
 /** `20250101-120000-a1b2c3`: sortable, readable, never an integer, no `:`. */
@@ -132,14 +131,10 @@ export async function openEngine(config: FarmConfig, options: EngineOptions = {}
     const reader = redis.duplicate();
     readers.add(reader);
     try {
-      let after = '0';
-      if (opts.replay === false) {
-        const last = (await redis.xrevrange(keys.events(requestId), '+', '-', 'COUNT', 1)) as [string, string[]][];
-        after = last[0]?.[0] ?? '0';
-      }
+      let after = opts.replay === false ? await store.lastEventId(requestId) : '0';
       for (;;) {
         if (opts.signal?.aborted === true) return;
-        const batch = await RequestStore.readEvents(reader, keys.events(requestId), after, 1000);
+        const batch = await store.readEvents(reader, requestId, after, 1000);
         for (const { id, event } of batch) {
           after = id;
           onEvent?.(event);
@@ -148,7 +143,7 @@ export async function openEngine(config: FarmConfig, options: EngineOptions = {}
         }
         if (batch.length === 0 && FINAL_REQUEST_STATES.has((await store.status(requestId)).state)) {
           // Finished before we looked and the stream ended: nothing more will come.
-          const tail = await RequestStore.readEvents(reader, keys.events(requestId), after, 1);
+          const tail = await store.readEvents(reader, requestId, after, 1);
           if (tail.length === 0) return;
           for (const { id, event } of tail) {
             after = id;
@@ -196,12 +191,12 @@ export async function openEngine(config: FarmConfig, options: EngineOptions = {}
       await store.markCancelled(requestId);
       const input = await store.input(requestId);
       const jobIds = input.targets.flatMap((t) => (input.python[t] ?? []).map((p) => resolveJobId(requestId, t, p)));
-      const plan = await readStoredPlan(redis, keys, requestId);
+      const plan = await store.plan(requestId);
       for (const task of [...(plan?.plan?.builds ?? []), ...(plan?.plan?.mirrors ?? [])]) {
         // A job shared with a live request keeps running for it.
         if (await results.allRequestersCancelled(task.id, (id) => store.isCancelled(id))) jobIds.push(task.id);
       }
-      for (const jobId of jobIds) await redis.publish(keys.cancelChannel(), jobId);
+      for (const jobId of jobIds) await store.cancelJob(jobId);
       // Nobody runs the request job while it waits: end it here.
       const requestQueue = queues.queue(REQUEST_QUEUE);
       const state = await requestQueue.getJobState(requestJobId(requestId));
@@ -212,12 +207,7 @@ export async function openEngine(config: FarmConfig, options: EngineOptions = {}
           // Taken by a worker meanwhile: that worker sees the flag and ends the request.
           return;
         }
-        status.state = 'cancelled';
-        status.finishedAt = new Date().toISOString();
-        await store.save(status, [
-          { type: 'state', state: 'cancelled' },
-          { type: 'finished', state: 'cancelled', counts: {} },
-        ]);
+        await store.apply(requestId, { type: 'finished', state: 'cancelled' });
       }
     },
 

@@ -211,6 +211,10 @@ export const RequestEvent = z.discriminatedUnion('type', [
 ]);
 export type RequestEvent = z.infer<typeof RequestEvent>;
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A `RequestEvent` without its `requestId` and `at` (the store adds them). */
+export type EventBody = DistributiveOmit<RequestEvent, 'requestId' | 'at'>;
+
 /** Row counts per state, for summaries. */
 export function countRows(rows: readonly PackageRow[]): Partial<Record<RowState, number>> {
   const counts: Partial<Record<RowState, number>> = {};

@@ -4,7 +4,9 @@
  * the build step (shared, deduplicated build and mirror jobs), regenerates
  * the index once per affected repository, and finishes the request. The
  * current step is saved in the job's data, so a rerun after a crash resumes
- * there.
+ * there: which step runs when is `advanceSteps`'s decision (request-steps.ts),
+ * every change of the request's status a `StatusEvent` the store applies
+ * (contract/request-lifecycle.ts); this file does the I/O.
  */
 import type { Job, Processor } from 'bullmq';
 import type { FarmConfig } from '../../config/schema.js';
@@ -14,21 +16,24 @@ import type { RecipeBook } from '../../recipes/load-recipes.js';
 import { getTarget } from '../../targets/parse-targets.js';
 import { validate } from '../../validation/validate.js';
 import { planBuilds, type InventoryWheel, type PlanTarget } from './build-plan.js';
-import { resolveJobId } from '../contract/job-ids.js';
 import { RequestJobData, ResolveResult, type RecipeData, type RequestStep } from '../contract/job-data.js';
-import type { FarmKeys } from '../store/keys.js';
+import { resolveJobId } from '../contract/job-ids.js';
 import { resolveLogPath } from '../contract/log-paths.js';
-import type { EventBody, RequestStore, StoredRequest } from '../store/request-store.js';
+import type { RepositoryPort } from '../contract/repository-port.js';
+import type { StatusEvent, StatusMessage } from '../contract/request-lifecycle.js';
 import { FINAL_REQUEST_STATES, countRows, type PackageRow, type RequestStatus } from '../contract/request-types.js';
-import { readStoredPlan, writeStoredPlan, type StoredPlan } from '../store/stored-plan.js';
-import { runBuildStep, type SchedulerDeps } from './task-scheduler.js';
-import type { Redis } from 'ioredis';
+import type { RequestStore, StoredRequest } from '../store/request-store.js';
+import { advanceSteps, type StepsObservation, type WorkStep } from './request-steps.js';
+import { runBuildStep, type BuildStepPorts } from './run-build-step.js';
 
-export interface OrchestratorDeps extends SchedulerDeps {
+/** What the request job needs: the store, the repositories, the build step's ports. */
+export interface OrchestratorDeps extends BuildStepPorts {
   config: FarmConfig;
   store: RequestStore;
-  redis: Redis;
-  keys: FarmKeys;
+  /** The repositories: inventories for the planner, index regeneration, reused wheels. */
+  repo: RepositoryPort;
+  stateDir: string;
+  log: (line: string) => void;
   /** The recipes in force now (reloaded per request: users edit them between requests). */
   recipes: () => Promise<RecipeBook>;
 }
@@ -51,12 +56,13 @@ export function requestProcessor(deps: OrchestratorDeps): Processor {
 
 const key = (target: string, python: string) => `${target}/${python}`;
 
+/** One run of a request job: executes the steps `advanceSteps` decides, from the one saved in the job's data. */
 class RequestRun {
   constructor(
     readonly deps: OrchestratorDeps,
     readonly job: Job,
     readonly input: StoredRequest,
-    readonly status: RequestStatus,
+    public status: RequestStatus,
   ) {}
 
   get id(): string {
@@ -64,54 +70,61 @@ class RequestRun {
   }
 
   async execute(first: RequestStep, signal?: AbortSignal): Promise<void> {
-    if (FINAL_REQUEST_STATES.has(this.status.state)) return;
-    let step = first;
-    const advance = async (next: RequestStep) => {
-      step = next;
-      await this.job.updateData({ requestId: this.id, step: next } satisfies RequestJobData);
-    };
-    if (step === 'resolve') {
-      if (await this.cancelledNow()) return;
-      await this.collectResolutions();
-      await advance('plan');
-    }
-    if (step === 'plan') {
-      if (await this.cancelledNow()) return;
-      if (!(await this.plan())) return;
-      await advance('build');
-    }
-    if (step === 'build') {
-      if (!(await this.build(signal))) {
-        await this.cancel();
-        return;
+    let { state, actions } = advanceSteps(undefined, { type: 'started', step: first, ended: FINAL_REQUEST_STATES.has(this.status.state) });
+    const todo = [...actions];
+    for (let action = todo.shift(); action !== undefined && action.type !== 'stop'; action = todo.shift()) {
+      let observation: StepsObservation | undefined;
+      switch (action.type) {
+        case 'check-cancelled':
+          observation = { type: 'cancel-checked', cancelled: await this.deps.store.isCancelled(this.id) };
+          break;
+        case 'run':
+          observation = { type: 'ran', step: action.step, ...(await this.run(action.step, signal)) };
+          break;
+        case 'save-step':
+          await this.job.updateData({ requestId: this.id, step: action.step } satisfies RequestJobData);
+          break;
+        case 'finish':
+          await this.apply({ type: 'finished', state: action.state, ...(action.error !== undefined ? { error: action.error } : {}) });
+          break;
       }
-      await advance('index');
+      if (observation !== undefined) {
+        ({ state, actions } = advanceSteps(state, observation));
+        todo.unshift(...actions);
+      }
     }
-    if (step === 'index') {
-      await this.index();
-      await advance('done');
-    }
-    await this.finish('done');
   }
 
-  async cancelledNow(): Promise<boolean> {
-    if (!(await this.deps.store.isCancelled(this.id))) return false;
-    await this.cancel();
-    return true;
+  async run(step: WorkStep, signal?: AbortSignal): Promise<{ outcome: 'ok' | 'failed' | 'cancelled'; error?: string }> {
+    switch (step) {
+      case 'resolve':
+        await this.collectResolutions();
+        return { outcome: 'ok' };
+      case 'plan':
+        return (await this.plan()) ? { outcome: 'ok' } : { outcome: 'failed', error: 'no target could be resolved' };
+      case 'build':
+        return (await this.build(signal)) ? { outcome: 'ok' } : { outcome: 'cancelled' };
+      case 'index':
+        await this.index();
+        return { outcome: 'ok' };
+    }
   }
 
-  async setState(state: RequestStatus['state'], extra: EventBody[] = []): Promise<void> {
-    this.status.state = state;
-    await this.deps.store.save(this.status, [{ type: 'state', state }, ...extra]);
+  /** Applies a status event through the store (one transition, one MULTI). */
+  async apply(event: StatusEvent): Promise<void> {
+    const next = await this.deps.store.apply(this.id, event);
+    if (next === undefined) throw new Error(`request ${this.id}: ${event.type} refused in state ${this.status.state}`);
+    this.status = next;
   }
 
   /** Reads the resolve children's results (values, or failures ignored by the flow). */
   async collectResolutions(): Promise<void> {
-    await this.setState('resolving');
+    await this.apply({ type: 'state', state: 'resolving' });
     const values = (await this.job.getChildrenValues()) as Record<string, unknown>;
     const failures = (await this.job.getIgnoredChildrenFailures()) as Record<string, string>;
     const resolutions: Record<string, ResolveResult> = {};
-    const messages: EventBody[] = [];
+    const resolveLogs: Record<string, string> = {};
+    const errors: string[] = [];
     for (const target of this.input.targets) {
       for (const python of this.input.python[target] ?? []) {
         const jobId = resolveJobId(this.id, target, python);
@@ -122,33 +135,22 @@ class RequestRun {
         if (valueKey !== undefined) result = validate(ResolveResult, values[valueKey], `result of ${jobId}`);
         else result = { ok: false, error: failureKey !== undefined ? failures[failureKey]! : 'the resolution did not run', logPath };
         resolutions[key(target, python)] = result;
-        this.status.resolveLogs[key(target, python)] = result.logPath;
-        if (!result.ok) {
-          const text = `resolution failed on ${target} py${python}: ${result.error.split('\n')[0]} (log: ${result.logPath})`;
-          this.status.error = this.status.error === undefined ? text : `${this.status.error}\n${text}`;
-          messages.push({ type: 'message', level: 'error', text });
-        }
+        resolveLogs[key(target, python)] = result.logPath;
+        if (!result.ok) errors.push(`resolution failed on ${target} py${python}: ${result.error.split('\n')[0]} (log: ${result.logPath})`);
       }
     }
-    await writeStoredPlan(this.deps.redis, this.deps.keys, this.id, { resolutions });
-    await this.deps.store.save(this.status, messages);
+    await this.deps.store.savePlan(this.id, { resolutions });
+    await this.apply({ type: 'resolved', resolveLogs, errors });
   }
 
-  /** Plans from the saved resolutions; false when nothing could be resolved (the request has failed). */
+  /** Plans from the saved resolutions; false when nothing could be resolved (the request then fails). */
   async plan(): Promise<boolean> {
-    await this.setState('planning');
-    const stored = await readStoredPlan(this.deps.redis, this.deps.keys, this.id);
+    await this.apply({ type: 'state', state: 'planning' });
+    const stored = await this.deps.store.plan(this.id);
     const ok = Object.values(stored?.resolutions ?? {}).filter((r) => r.ok);
-    if (stored === undefined || ok.length === 0) {
-      await this.finish('failed', 'no target could be resolved');
-      return false;
-    }
+    if (stored === undefined || ok.length === 0) return false;
     const book = await this.deps.recipes();
-    const warnings: EventBody[] = book.problems.map((p) => ({
-      type: 'message',
-      level: 'warn',
-      text: `recipe ${p.file}: ${p.path} ${p.message}; ignored`,
-    }));
+    const warnings: StatusMessage[] = book.problems.map((p) => ({ level: 'warn', text: `recipe ${p.file}: ${p.path} ${p.message}; ignored` }));
     const targets = new Map<string, PlanTarget & { images: Record<string, string> }>();
     for (const result of ok) {
       const target = getTarget(result.set.target);
@@ -181,8 +183,8 @@ class RequestRun {
       inventory,
     );
     const plannedAt = Date.now();
-    await writeStoredPlan(this.deps.redis, this.deps.keys, this.id, { ...stored, plannedAt, plan });
-    this.status.rows = plan.rows.map((r): PackageRow => ({
+    await this.deps.store.savePlan(this.id, { ...stored, plannedAt, plan });
+    const rows = plan.rows.map((r): PackageRow => ({
       name: r.name,
       version: r.version,
       target: r.target,
@@ -193,23 +195,20 @@ class RequestRun {
       ...(r.reason !== undefined ? { reason: r.reason } : {}),
       ...(r.taskId !== undefined ? { jobId: r.taskId } : {}),
     }));
-    const counts = countRows(this.status.rows);
-    await this.deps.store.save(this.status, [
-      ...warnings,
-      {
-        type: 'message',
-        level: 'info',
-        text: `plan: ${plan.builds.length} build jobs, ${plan.mirrors.length} mirror jobs, ${counts.cached ?? 0} cached, ${counts.skipped ?? 0} skipped`,
-      },
-      ...this.status.rows.map((row): EventBody => ({ type: 'row', row })),
-    ]);
+    const counts = countRows(rows);
+    const summary: StatusMessage = {
+      level: 'info',
+      text: `plan: ${plan.builds.length} build jobs, ${plan.mirrors.length} mirror jobs, ${counts.cached ?? 0} cached, ${counts.skipped ?? 0} skipped`,
+    };
+    await this.apply({ type: 'planned', rows, messages: [...warnings, summary] });
     return true;
   }
 
   /** Runs the build and mirror jobs; false when the request was cancelled meanwhile. */
   async build(signal?: AbortSignal): Promise<boolean> {
-    await this.setState('building');
-    const stored = (await readStoredPlan(this.deps.redis, this.deps.keys, this.id)) as Required<StoredPlan>;
+    await this.apply({ type: 'state', state: 'building' });
+    const stored = await this.deps.store.plan(this.id);
+    if (stored?.plan === undefined || stored.plannedAt === undefined) throw new Error(`request ${this.id}: no saved plan to build`);
     const book = await this.deps.recipes();
     return runBuildStep(
       this.deps,
@@ -218,6 +217,8 @@ class RequestRun {
         plannedAt: stored.plannedAt,
         plan: stored.plan,
         rows: this.status.rows,
+        rebuildFailed: this.input.rebuildFailed,
+        stateDir: this.deps.stateDir,
         buildData: (task) => ({
           buildId: task.id,
           requestId: this.id,
@@ -234,9 +235,8 @@ class RequestRun {
           indexUrl: this.input.indexUrl,
           extraIndexUrls: this.input.extraIndexUrls,
         }),
-        saveRows: (changed) => this.deps.store.save(this.status, changed.map((row): EventBody => ({ type: 'row', row: { ...row } }))),
+        saveRows: (rows) => this.apply({ type: 'rows', rows }),
         isCancelled: () => this.deps.store.isCancelled(this.id),
-        rebuildFailed: this.input.rebuildFailed,
       },
       signal,
     );
@@ -253,39 +253,19 @@ class RequestRun {
       ),
     ].sort();
     if (affected.length === 0) return;
-    await this.setState('indexing');
+    await this.apply({ type: 'state', state: 'indexing' });
     for (const repository of affected) {
       if (this.status.indexedRepositories.includes(repository)) continue;
       await this.deps.repo.regenerateIndex(repository);
-      await this.deps.redis.incr(this.deps.keys.indexRuns(repository));
-      this.status.indexedRepositories.push(repository);
-      await this.deps.store.save(this.status, [{ type: 'message', level: 'info', text: `index of ${repository} regenerated` }]);
+      await this.deps.store.countIndexRun(repository);
+      await this.apply({ type: 'indexed', repository });
     }
   }
 
-  async finish(state: 'done' | 'failed' | 'cancelled', error?: string): Promise<void> {
-    this.status.state = state;
-    this.status.finishedAt = new Date().toISOString();
-    if (error !== undefined) this.status.error = this.status.error === undefined ? error : `${this.status.error}\n${error}`;
-    await this.deps.store.save(this.status, [
-      { type: 'state', state },
-      { type: 'finished', state, counts: countRows(this.status.rows) },
-    ]);
-  }
-
+  /** Ends the request as failed, unless it has ended already. */
   async fail(error: string): Promise<void> {
-    if (!FINAL_REQUEST_STATES.has(this.status.state)) await this.finish('failed', error);
-  }
-
-  /** Ends a cancelled request: rows that had not ended are reported skipped. */
-  async cancel(): Promise<void> {
-    for (const row of this.status.rows) {
-      if (row.state === 'resolved' || row.state === 'queued' || row.state === 'building' || (row.state === 'shared' && row.wheel === undefined)) {
-        row.state = 'skipped';
-        row.reason = 'cancelled';
-      }
-    }
-    await this.finish('cancelled');
+    const next = await this.deps.store.apply(this.id, { type: 'finished', state: 'failed', error });
+    if (next !== undefined) this.status = next;
   }
 }
 

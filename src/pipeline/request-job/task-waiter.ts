@@ -6,15 +6,10 @@
  * removed when they finish).
  */
 import type { QueueEvents } from 'bullmq';
-import type { TaskResult } from '../contract/job-data.js';
+import type { TaskProbe } from './build-scheduler.js';
 import type { QueueSet } from '../store/queues.js';
 import type { TaskResults } from '../store/task-results.js';
 
-/** What a job is doing now. */
-export type TaskProbe =
-  | { state: 'waiting' }
-  | { state: 'active' }
-  | { state: 'finished'; result: TaskResult };
 
 type Listener = (jobId: string) => void;
 

@@ -3,7 +3,7 @@
  * QueueEvents per queue for prompt completion notices, and the FlowProducer
  * that adds a request's flow. Job options for every kind of job live here.
  */
-import { FlowProducer, Queue, QueueEvents, type JobsOptions, type RedisOptions } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, type Job, type JobsOptions, type RedisOptions } from 'bullmq';
 
 /** Retries and retention per kind of job. */
 export const JOB_OPTIONS = {
@@ -63,6 +63,19 @@ export class QueueSet {
       this.#queues.set(name, queue);
     }
     return queue;
+  }
+
+  /**
+   * Adds a job unless one with `options.jobId` exists (BullMQ keeps one job
+   * per id), and reads back who owns the job with that id: the `requestId`
+   * in its data, another request's when that request created it first.
+   */
+  async add(queueName: string, name: string, data: { requestId: string }, options: JobsOptions & { jobId: string }): Promise<string | undefined> {
+    const queue = this.queue(queueName);
+    await queue.add(name, data, options);
+    const job = (await queue.getJob(options.jobId)) as Job<{ requestId?: unknown }> | undefined;
+    const owner = job?.data.requestId;
+    return typeof owner === 'string' ? owner : undefined;
   }
 
   /** QueueEvents of a queue; `onCreate` wires listeners the first time. */

@@ -1,14 +1,16 @@
 /**
  * Requests in Redis: the stored input, the status with its rows, and the
- * event stream watchers follow. The request job is the only writer of a
- * request's status while it runs; cancellation is a separate flag so it never
- * races with status writes.
+ * event stream watchers follow. Statuses change only through `apply` (one
+ * pure transition, one MULTI). Cancellation is a separate flag, so asking
+ * for it never races with status writes.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import { validate } from '../../validation/validate.js';
 import { RETENTION_SECONDS, type FarmKeys } from './keys.js';
+import { StoredPlan } from './stored-plan.js';
+import { transition, type StatusEvent } from '../contract/request-lifecycle.js';
 import {
   PythonVersion,
   RequestEvent,
@@ -17,6 +19,7 @@ import {
   RequestStatus,
   RequestSummary,
   countRows,
+  type EventBody,
 } from '../contract/request-types.js';
 
 /** A request as stored at submit time: files already read, defaults applied. */
@@ -38,13 +41,6 @@ export const StoredRequest = z.strictObject({
 });
 export type StoredRequest = z.infer<typeof StoredRequest>;
 
-/** A `RequestEvent` without its `requestId` and `at` (the store adds them). */
-export type EventBody =
-  | { type: 'state'; state: RequestStatus['state'] }
-  | { type: 'row'; row: RequestStatus['rows'][number] }
-  | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string }
-  | { type: 'finished'; state: RequestStatus['state']; counts: ReturnType<typeof countRows> };
-
 /** Redis-backed request records. */
 export class RequestStore {
   constructor(
@@ -54,13 +50,13 @@ export class RequestStore {
 
   /** Records a new request and its initial status. */
   async create(request: StoredRequest, status: RequestStatus): Promise<void> {
-    await this.redis
+    const multi = this.redis
       .multi()
       .set(this.keys.input(request.id), JSON.stringify(request), 'EX', RETENTION_SECONDS)
       .set(this.keys.status(request.id), JSON.stringify(status), 'EX', RETENTION_SECONDS)
-      .zadd(this.keys.requests(), Date.parse(request.createdAt), request.id)
-      .exec();
-    await this.emit(request.id, { type: 'state', state: status.state });
+      .zadd(this.keys.requests(), Date.parse(request.createdAt), request.id);
+    this.#append(multi, request.id, [{ type: 'state', state: status.state }], new Date().toISOString());
+    await multi.exec();
   }
 
   async input(requestId: string): Promise<StoredRequest> {
@@ -75,22 +71,38 @@ export class RequestStore {
     return validate(RequestStatus, JSON.parse(text), `request ${requestId} status`);
   }
 
-  /** Writes the status (whole) and appends the events describing the change. */
-  async save(status: RequestStatus, events: readonly EventBody[] = []): Promise<void> {
-    status.updatedAt = new Date().toISOString();
-    await this.redis.set(this.keys.status(status.id), JSON.stringify(status), 'EX', RETENTION_SECONDS);
-    for (const event of events) await this.emit(status.id, event);
+  /**
+   * Applies what happened to a request (see `transition`): reads its status,
+   * computes the next one, and writes it together with the events that
+   * describe the change in one MULTI, so a watcher never sees an event
+   * before its status or a status without its events. Returns the new
+   * status, or `undefined` when the lifecycle refuses the event (the request
+   * already ended: a late row update of a cancelled request, say).
+   *
+   * One writer at a time: while a request job runs, it alone changes the
+   * request's status; `Engine.cancel` changes it only when no job runs it.
+   *
+   * @throws NotFoundError for an unknown request.
+   */
+  async apply(requestId: string, event: StatusEvent, now: Date = new Date()): Promise<RequestStatus | undefined> {
+    const at = now.toISOString();
+    const result = transition(await this.status(requestId), event, at);
+    if (!result.ok) return undefined;
+    const multi = this.redis.multi().set(this.keys.status(requestId), JSON.stringify(result.status), 'EX', RETENTION_SECONDS);
+    this.#append(multi, requestId, result.events, at);
+    await multi.exec();
+    return result.status;
   }
 
-  /** Appends one event to the request's stream. */
-  async emit(requestId: string, body: EventBody): Promise<void> {
-    const event: RequestEvent = { ...body, requestId, at: new Date().toISOString() };
+  /** Queues the events' XADDs (and the stream's expiry) on `multi`. */
+  #append(multi: ChainableCommander, requestId: string, bodies: readonly EventBody[], at: string): void {
+    if (bodies.length === 0) return;
     const key = this.keys.events(requestId);
-    await this.redis
-      .multi()
-      .xadd(key, 'MAXLEN', '~', '100000', '*', 'e', JSON.stringify(event))
-      .expire(key, RETENTION_SECONDS)
-      .exec();
+    for (const body of bodies) {
+      const event: RequestEvent = { ...body, requestId, at };
+      multi.xadd(key, 'MAXLEN', '~', '100000', '*', 'e', JSON.stringify(event));
+    }
+    multi.expire(key, RETENTION_SECONDS);
   }
 
   /** Newest first. */
@@ -126,17 +138,48 @@ export class RequestStore {
     return (await this.redis.exists(this.keys.cancelled(requestId))) === 1;
   }
 
+  /** The saved resolutions and plan of a request (see stored-plan.ts), if any. */
+  async plan(requestId: string): Promise<StoredPlan | undefined> {
+    const text = await this.redis.get(this.keys.plan(requestId));
+    return text === null ? undefined : validate(StoredPlan, JSON.parse(text), `plan of request ${requestId}`);
+  }
+
+  async savePlan(requestId: string, plan: StoredPlan): Promise<void> {
+    await this.redis.set(this.keys.plan(requestId), JSON.stringify(plan), 'EX', RETENTION_SECONDS);
+  }
+
+  /** Counts a regeneration of a repository's index (diagnostics, tests). */
+  async countIndexRun(repository: string): Promise<void> {
+    await this.redis.incr(this.keys.indexRuns(repository));
+  }
+
+  /** Asks whichever worker runs the job to abort it (and its container). */
+  async cancelJob(jobId: string): Promise<void> {
+    await this.redis.publish(this.keys.cancelChannel(), jobId);
+  }
+
   /**
-   * Reads events after `after` (stream id; `0` from the start), blocking up
-   * to `blockMs` for new ones. `reader` must be a connection of its own:
-   * blocking reads hold it.
+   * Calls `onJobId` for every job whose cancellation is asked for.
+   * `subscriber` must be a connection of its own (it enters subscriber mode).
    */
-  static async readEvents(
-    reader: Redis,
-    key: string,
-    after: string,
-    blockMs: number,
-  ): Promise<{ id: string; event: RequestEvent }[]> {
+  async onJobCancel(subscriber: Redis, onJobId: (jobId: string) => void): Promise<void> {
+    await subscriber.subscribe(this.keys.cancelChannel());
+    subscriber.on('message', (_channel: string, jobId: string) => onJobId(jobId));
+  }
+
+  /** Stream id of the request's last event (`0` when it has none). */
+  async lastEventId(requestId: string): Promise<string> {
+    const last = (await this.redis.xrevrange(this.keys.events(requestId), '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return last[0]?.[0] ?? '0';
+  }
+
+  /**
+   * Reads a request's events after `after` (stream id; `0` from the start),
+   * blocking up to `blockMs` for new ones. `reader` must be a connection of
+   * its own: blocking reads hold it.
+   */
+  async readEvents(reader: Redis, requestId: string, after: string, blockMs: number): Promise<{ id: string; event: RequestEvent }[]> {
+    const key = this.keys.events(requestId);
     const reply = (await reader.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', key, after)) as
       | [string, [string, string[]][]][]
       | null;

@@ -13,12 +13,11 @@
  * the entry expires (`CACHE_TTL_SECONDS`).
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { validate } from '../../validation/validate.js';
 import type { ResolveJobData } from '../contract/job-data.js';
-import type { FarmKeys } from '../store/keys.js';
+import type { ResolveCacheEntries } from '../store/resolve-cache-entries.js';
 import { isWheelFilename, parseWheelFilename } from '../../wheels/wheel-filename.js';
 import { sameVersion } from '../../wheels/version-equality.js';
 import { ResolvedSet } from '../contract/resolved-set.js';
@@ -54,8 +53,7 @@ export function resolveCacheKey(data: ResolveJobData, imageId: string): string {
 
 export class ResolveCache {
   constructor(
-    readonly redis: Redis,
-    readonly keys: FarmKeys,
+    readonly entries: ResolveCacheEntries,
     readonly repo: RepositoryPort,
     /** Fetches an index page (tests pass their own; default: global fetch). */
     readonly fetchPage: (url: string) => Promise<string> = defaultFetchPage,
@@ -91,8 +89,8 @@ export class ResolveCache {
 
   /** The recorded resolution, if its fingerprint still holds. */
   async lookup(data: ResolveJobData, imageId: string): Promise<ResolveCacheEntry | undefined> {
-    const text = await this.redis.get(this.keys.resolveCache(resolveCacheKey(data, imageId)));
-    if (text === null) return undefined;
+    const text = await this.entries.get(resolveCacheKey(data, imageId));
+    if (text === undefined) return undefined;
     let entry: ResolveCacheEntry;
     try {
       entry = validate(Entry, JSON.parse(text), 'resolve cache entry');
@@ -108,7 +106,7 @@ export class ResolveCache {
     const fingerprint = await this.fingerprint(data, entry.set);
     if (fingerprint === undefined) return;
     const value: ResolveCacheEntry = { ...entry, fingerprint, resolvedAt: new Date().toISOString() };
-    await this.redis.set(this.keys.resolveCache(resolveCacheKey(data, entry.image.id)), JSON.stringify(value), 'EX', CACHE_TTL_SECONDS);
+    await this.entries.set(resolveCacheKey(data, entry.image.id), JSON.stringify(value), CACHE_TTL_SECONDS);
   }
 }
 

@@ -36,6 +36,7 @@ import { repositoryAdapter } from './repository-adapter.js';
 import { requestProcessor } from '../request-job/request-processor.js';
 import { ResolveCache } from '../target-jobs/resolve-cache.js';
 import { RequestStore } from '../store/request-store.js';
+import { redisResolveCacheEntries } from '../store/resolve-cache-entries.js';
 import { TaskResults } from '../store/task-results.js';
 import { TaskWaiter } from '../request-job/task-waiter.js';
 
@@ -142,7 +143,7 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
         cacheVolumePrefix: options.cacheVolumePrefix ?? config.pipeline.cacheVolumePrefix,
         toolchains: new Toolchains(toolchainImageName(config.images.suite), workerId, (host) => workerLogPath(stateDir, `toolchain-volume-${host}`)),
         repo,
-        resolveCache: new ResolveCache(redis, keys, repo),
+        resolveCache: new ResolveCache(redisResolveCacheEntries(redis, keys), repo),
         buildTimeoutMs: config.timeouts.buildSeconds * 1000,
         testTimeoutMs: config.timeouts.testSeconds * 1000,
         downloadTimeoutMs: 600_000,
@@ -172,11 +173,9 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
         requestProcessor({
           config,
           store,
-          redis,
-          keys,
           repo,
           results,
-          queues,
+          jobs: queues,
           waiter: new TaskWaiter(queues, results),
           stateDir,
           pollMs: tuning.pollMs ?? 2000,
@@ -204,8 +203,7 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
     cleanups.push(() => Promise.all(workers.map((w) => w.close())));
 
     // `farm cancel`: job ids arrive on a channel; whichever worker runs one aborts it (and its container).
-    await subscriber.subscribe(keys.cancelChannel());
-    subscriber.on('message', (_channel: string, jobId: string) => {
+    await store.onJobCancel(subscriber, (jobId) => {
       for (const worker of workers) if (worker.cancelJob(jobId, 'cancelled')) log(`cancelled job ${jobId}`);
     });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolveJobData } from '../../../../src/pipeline/contract/job-data.js';
-import { FarmKeys } from '../../../../src/pipeline/store/keys.js';
 import type { ResolvedSet } from '../../../../src/pipeline/contract/resolved-set.js';
 import type { RepositoryPort } from '../../../../src/pipeline/contract/repository-port.js';
 import { ResolveCache, resolveCacheKey } from '../../../../src/pipeline/target-jobs/resolve-cache.js';
@@ -39,7 +38,7 @@ function cache(pages: Record<string, string>, wheels: string[]) {
     if (page === undefined) throw new Error(`unreachable ${url}`);
     return page;
   };
-  return new ResolveCache(null as never, new FarmKeys('t'), repo, fetchPage);
+  return new ResolveCache(null as never, repo, fetchPage);
 }
 const pages = { 'http://i/simple/a/': 'a page', 'http://i/simple/b/': 'b page' };
 
