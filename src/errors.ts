@@ -22,10 +22,23 @@ export interface FarmErrorOptions {
   hint?: string;
 }
 
-/** Base class: never thrown directly. */
-export abstract class FarmError extends Error {
+/** What a failure means for a job queue. */
+export interface FailureMeaning {
+  /** Running it again may succeed (Docker or network trouble): the queue retries it with backoff. */
+  readonly retryable: boolean;
+  /**
+   * Running it again with the same inputs fails the same way (a compiler
+   * error): it may be reported again instead of rerun.
+   */
+  readonly cacheable: boolean;
+}
+
+/** Base class: never thrown directly. Each subclass states its meaning (`retryable`, `cacheable`). */
+export abstract class FarmError extends Error implements FailureMeaning {
   abstract readonly code: string;
   abstract readonly exitCode: ExitCode;
+  abstract readonly retryable: boolean;
+  abstract readonly cacheable: boolean;
   readonly hint: string | undefined;
 
   constructor(message: string, options: FarmErrorOptions = {}) {
@@ -39,6 +52,8 @@ export abstract class FarmError extends Error {
 export class UsageError extends FarmError {
   readonly code = 'E_USAGE';
   readonly exitCode = ExitCode.usage;
+  readonly retryable = false;
+  readonly cacheable = true;
 }
 
 /** One problem found while validating an external input. */
@@ -55,6 +70,8 @@ export interface ValidationIssue {
 export class ConfigError extends FarmError {
   readonly code = 'E_CONFIG';
   readonly exitCode = ExitCode.usage;
+  readonly retryable = false;
+  readonly cacheable = true;
   constructor(
     /** The file (or other source, like `env:REDIS_URL`) that was invalid. */
     readonly source: string,
@@ -73,6 +90,8 @@ export class ConfigError extends FarmError {
 export class InputFileError extends FarmError {
   readonly code = 'E_INPUT';
   readonly exitCode = ExitCode.usage;
+  readonly retryable = false;
+  readonly cacheable = true;
   constructor(
     readonly file: string,
     readonly line: number,
@@ -90,6 +109,8 @@ export class InputFileError extends FarmError {
 export class UnreadableInputError extends FarmError {
   readonly code = 'E_INPUT';
   readonly exitCode = ExitCode.usage;
+  readonly retryable = false;
+  readonly cacheable = true;
   constructor(
     readonly file: string,
     readonly reason: string,
@@ -103,6 +124,8 @@ export class UnreadableInputError extends FarmError {
 export class MissingFileError extends FarmError {
   readonly code = 'E_MISSING_FILE';
   readonly exitCode = ExitCode.usage;
+  readonly retryable = true;
+  readonly cacheable = false;
   constructor(
     readonly file: string,
     options: FarmErrorOptions = {},
@@ -116,8 +139,21 @@ export class MissingFileError extends FarmError {
  * redis-server missing. `hint` names the command that fixes it.
  */
 export class HostError extends FarmError {
-  readonly code = 'E_HOST';
+  readonly code: string = 'E_HOST';
   readonly exitCode = ExitCode.usage;
+  readonly retryable: boolean = true;
+  readonly cacheable: boolean = false;
+}
+
+/**
+ * A recipe can't apply to the builder image it would run in (it needs system
+ * packages and the image has no package manager farm knows). A problem of
+ * the recipe and image, not of the host: the same build fails the same way.
+ */
+export class RecipeNotApplicableError extends HostError {
+  override readonly code = 'E_RECIPE_NOT_APPLICABLE';
+  override readonly retryable = false;
+  override readonly cacheable = true;
 }
 
 /** Where a build step ran and how it ended; shared by build failures and timeouts. */
@@ -137,6 +173,8 @@ export interface BuildContext {
 export class BuildFailedError extends FarmError {
   readonly code = 'E_BUILD_FAILED';
   readonly exitCode = ExitCode.failure;
+  readonly retryable = false;
+  readonly cacheable = true;
   constructor(
     readonly context: BuildContext,
     readonly containerExitCode: number,
@@ -153,6 +191,8 @@ export class BuildFailedError extends FarmError {
 export class BuildTimeoutError extends FarmError {
   readonly code = 'E_BUILD_TIMEOUT';
   readonly exitCode = ExitCode.failure;
+  readonly retryable = false;
+  readonly cacheable = false;
   constructor(
     readonly context: BuildContext,
     readonly timeoutMs: number,
@@ -172,12 +212,16 @@ export class BuildTimeoutError extends FarmError {
 export class TransientError extends FarmError {
   readonly code = 'E_TRANSIENT';
   readonly exitCode = ExitCode.failure;
+  readonly retryable = true;
+  readonly cacheable = false;
 }
 
 /** A wheel was refused by the repository's checks; nothing was written. */
 export class WheelRejectedError extends FarmError {
   readonly code = 'E_WHEEL_REJECTED';
   readonly exitCode = ExitCode.failure;
+  readonly retryable = false;
+  readonly cacheable = true;
   constructor(
     readonly file: string,
     readonly reason: string,
@@ -220,6 +264,8 @@ export class WheelConflictError extends WheelRejectedError {
 export class AccessDeniedError extends FarmError {
   readonly code = 'E_ACCESS_DENIED';
   readonly exitCode = ExitCode.usage;
+  readonly retryable = false;
+  readonly cacheable = true;
   constructor(
     readonly status: 401 | 403,
     message: string,
@@ -233,6 +279,8 @@ export class AccessDeniedError extends FarmError {
 export class NotFoundError extends FarmError {
   readonly code = 'E_NOT_FOUND';
   readonly exitCode = ExitCode.failure;
+  readonly retryable = true;
+  readonly cacheable = false;
 }
 
 /** Maps anything thrown to the process exit code. Unknown errors are failures. */
@@ -241,20 +289,42 @@ export function exitCodeFor(error: unknown): ExitCode {
 }
 
 /**
- * True when retrying cannot help. Checks the `code` as well as the class,
- * because errors read back from a job queue are plain objects.
+ * What a failure means for a job queue, from its class. Errors read back
+ * from a queue or another process are plain objects that keep only their
+ * fields: their own `retryable`/`cacheable` then, or their `code`, which
+ * names the class. Unknown errors (a bug, anything unexpected): undefined.
  */
-export function isDeterministicFailure(error: unknown): boolean {
-  if (error instanceof TransientError) return false;
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    code === 'E_BUILD_FAILED' ||
-    code === 'E_WHEEL_REJECTED' ||
-    code === 'E_CONFIG' ||
-    code === 'E_INPUT' ||
-    code === 'E_USAGE' ||
-    code === 'E_ACCESS_DENIED'
+export function failureMeaning(error: unknown): FailureMeaning | undefined {
+  if (error instanceof FarmError) return error;
+  const fields = error as { retryable?: unknown; cacheable?: unknown; code?: unknown } | null;
+  if (typeof fields?.retryable === 'boolean' && typeof fields.cacheable === 'boolean') {
+    return { retryable: fields.retryable, cacheable: fields.cacheable };
+  }
+  return typeof fields?.code === 'string' ? meaningOfCode().get(fields.code) : undefined;
+}
+
+let byCode: Map<string, FailureMeaning> | undefined;
+/** Each error class's meaning by its code, read from one instance of each. */
+function meaningOfCode(): Map<string, FailureMeaning> {
+  const context: BuildContext = { target: '', package: '', logPath: '', logTail: '' };
+  byCode ??= new Map(
+    [
+      new UsageError(''),
+      new ConfigError('', []),
+      new InputFileError('', 0, ''),
+      new MissingFileError(''),
+      new HostError(''),
+      new RecipeNotApplicableError(''),
+      new BuildFailedError(context, 0),
+      new BuildTimeoutError(context, 0),
+      new TransientError(''),
+      new WheelRejectedError('', ''),
+      new AccessDeniedError(401, ''),
+      new NotFoundError(''),
+      new CancelledError(''),
+    ].map((e): [string, FailureMeaning] => [e.code, { retryable: e.retryable, cacheable: e.cacheable }]),
   );
+  return byCode;
 }
 
 /**
@@ -281,4 +351,6 @@ export class InvalidWheelNameError extends WheelRejectedError {
 export class CancelledError extends FarmError {
   readonly code = 'E_CANCELLED';
   readonly exitCode = ExitCode.failure;
+  readonly retryable = false;
+  readonly cacheable = false;
 }

@@ -1,4 +1,4 @@
-import { HostError } from '../errors.js';
+import { RecipeNotApplicableError } from '../errors.js';
 import type { Target } from '../targets/catalog.js';
 import type { EffectiveRecipe } from './effective-recipe.js';
 import { PACKAGE_MANAGERS, type PackageManager } from './recipe-schema.js';
@@ -95,8 +95,8 @@ export function rustTriple(target: Pick<Target, 'arch' | 'libc'>): string {
  * packages, `before` commands. Privileged steps go through `sudo -n` when the
  * image offers it, else are marked `asRoot` for the executor.
  *
- * @throws HostError when the recipe needs system packages or Rust from a
- *   package manager and the image has none.
+ * @throws RecipeNotApplicableError (a `HostError`) when the recipe needs
+ *   system packages or Rust from a package manager and the image has none.
  */
 export function recipePlan(recipe: EffectiveRecipe, facts: ImageFacts, options: RecipePlanOptions = {}): RecipePlan {
   const steps: SetupStep[] = [];
@@ -115,7 +115,7 @@ export function recipePlan(recipe: EffectiveRecipe, facts: ImageFacts, options: 
   const pm = facts.packageManager;
   const needPm = (what: string): PackageManager => {
     if (pm === 'none') {
-      throw new HostError(`the builder image has no package manager farm knows (${PACKAGE_MANAGERS.join(', ')}), but ${what}`, {
+      throw new RecipeNotApplicableError(`the builder image has no package manager farm knows (${PACKAGE_MANAGERS.join(', ')}), but ${what}`, {
         hint: 'use an official or bootstrap builder image, or remove the need from the recipe',
       });
     }

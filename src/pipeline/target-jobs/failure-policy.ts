@@ -1,23 +1,21 @@
 /**
- * Which failures the queue retries. Pure.
+ * Which failures the queue retries, as the error classes say (see
+ * `FailureMeaning` in src/errors.ts). Pure.
  *
  * - Retried with exponential backoff: transient infrastructure trouble
  *   (`TransientError`: Docker API or network errors, a container the kernel
- *   killed, a download that broke off) and anything unexpected.
- * - Never retried (BullMQ `UnrecoverableError`): deterministic failures
- *   (`isDeterministicFailure`: the compiler or pip exited non-zero, the smoke
- *   test failed, the repository refused the wheel, bad input), timeouts (the
- *   same build would run out of time again) and cancellations (retrying would
- *   go against the user's wish).
+ *   killed, a download that broke off; `HostError`) and anything unexpected.
+ * - Never retried (BullMQ `UnrecoverableError`): deterministic failures (the
+ *   compiler or pip exited non-zero, the smoke test failed, the repository
+ *   refused the wheel, bad input, a recipe the image can't apply), timeouts
+ *   (the same build would run out of time again) and cancellations (retrying
+ *   would go against the user's wish).
  */
-import { BuildTimeoutError, CancelledError, isDeterministicFailure } from '../../errors.js';
+import { failureMeaning } from '../../errors.js';
 
 /** True when the job must fail now rather than be retried. */
 export function isFinalFailure(error: unknown): boolean {
-  if (isDeterministicFailure(error) || error instanceof BuildTimeoutError || error instanceof CancelledError) return true;
-  // Errors read back from a queue are plain objects: go by their code.
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'E_BUILD_TIMEOUT' || code === 'E_CANCELLED';
+  return failureMeaning(error)?.retryable === false;
 }
 
 /**
@@ -26,5 +24,5 @@ export function isFinalFailure(error: unknown): boolean {
  * may pass on a less busy machine).
  */
 export function isCacheableFailure(error: unknown): boolean {
-  return isDeterministicFailure(error);
+  return failureMeaning(error)?.cacheable === true;
 }

@@ -5,6 +5,7 @@ import {
   CancelledError,
   ConfigError,
   HostError,
+  RecipeNotApplicableError,
   TransientError,
   WheelRejectedError,
 } from '../../../../src/errors.js';
@@ -21,9 +22,12 @@ describe('failure policy', () => {
     ['cancelled', new CancelledError('stop'), true, false],
     ['Docker/network trouble', new TransientError('ECONNRESET'), false, false],
     ['host problem', new HostError('no engine'), false, false],
+    ['a recipe the image cannot apply (a HostError that is deterministic)', new RecipeNotApplicableError('no package manager'), true, true],
     ['unexpected bug', new TypeError('x is undefined'), false, false],
     ['a build failure read back from Redis', { code: 'E_BUILD_FAILED' }, true, true],
     ['a timeout read back from Redis', { code: 'E_BUILD_TIMEOUT' }, true, false],
+    ['a serialised farm error keeps its meaning', JSON.parse(JSON.stringify(new TransientError('x'))) as unknown, false, false],
+    ['an unknown code is unexpected: retried', { code: 'E_SOMETHING' }, false, false],
   ])('%s: final=%s, cacheable=%s', (_label, error, final, cacheable) => {
     expect(isFinalFailure(error)).toBe(final);
     expect(isCacheableFailure(error)).toBe(cacheable);
