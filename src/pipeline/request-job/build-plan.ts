@@ -11,9 +11,8 @@
  * repository when it is another one: one build, one file per repository.
  */
 import type { Target } from '../../targets/catalog.js';
-import { selectBestWheel } from '../../wheels/compatibility.js';
-import { normalizeVersion, sameVersion } from '../../wheels/version-equality.js';
-import { isWheelFilename, parseWheelFilename } from '../../wheels/wheel-filename.js';
+import { servingWheel, type InventoryWheel } from '../../repository/serving-wheel.js';
+import { normalizeVersion } from '../../wheels/version-equality.js';
 import { buildJobId, mirrorJobId } from '../contract/job-ids.js';
 import type { BuildPlan, BuildTask, MirrorTask, PlannedRow } from '../contract/plan.js';
 import { dependencyName, type ResolvedPackage, type ResolvedSet } from '../contract/resolved-set.js';
@@ -38,38 +37,13 @@ export interface RecipeInfo {
 /** Effective recipe facts for `(name, version, target)`. */
 export type RecipeLookup = (name: string, version: string, targetId: string) => RecipeInfo;
 
-/** One wheel of a repository inventory, with the recipe hash of a wheel farm built. */
-export interface InventoryWheel {
-  readonly filename: string;
-  /** Absent for mirrored, added and adopted wheels: they serve whatever the recipe. */
-  readonly recipeHash?: string;
-}
+export type { InventoryWheel };
 
 /** Wheels per repository, as the repository inventory lists them. */
 export type Inventory = ReadonlyMap<string, readonly InventoryWheel[]>;
 
 /** Native architectures first: a pure wheel is built where building is fastest. */
 const ARCH_SPEED: Readonly<Record<string, number>> = { x86_64: 0, aarch64: 1, armv7l: 2 };
-
-function cachedWheel(
-  inventory: Inventory,
-  repository: string,
-  pkg: ResolvedPackage,
-  target: Target,
-  python: string,
-  recipeHash: string,
-): string | undefined {
-  // A wheel farm built counts only when built with the current recipe: the recipe is part of the cache key.
-  const candidates = (inventory.get(repository) ?? [])
-    .filter((wheel) => wheel.recipeHash === undefined || wheel.recipeHash === recipeHash)
-    .map((wheel) => wheel.filename)
-    .filter((file) => {
-      if (!isWheelFilename(file)) return false;
-      const parsed = parseWheelFilename(file);
-      return parsed.name === pkg.name && sameVersion(parsed.version, pkg.version);
-    });
-  return selectBestWheel(candidates, target, python);
-}
 
 /**
  * Plans a request. `resolved` holds one set per `(target, python)`; every
@@ -116,7 +90,8 @@ export function planBuilds(
         rows.push({ ...base, action: 'skip', reason: recipe.skip });
         continue;
       }
-      const cached = cachedWheel(inventory, repository, pkg, target, set.python, recipe.hash);
+      // A wheel farm built counts only when built with the current recipe: the recipe is part of the cache key.
+      const cached = servingWheel(inventory.get(repository) ?? [], { name: pkg.name, version: pkg.version, recipeHash: recipe.hash }, target, set.python);
       if (cached !== undefined) {
         rows.push({ ...base, action: 'cached', wheel: cached });
         continue;

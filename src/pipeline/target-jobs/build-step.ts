@@ -9,15 +9,12 @@ import { appendFile, chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs
 import path from 'node:path';
 import { readLogTail } from '../../docker/log-tail.js';
 import { hashFile } from '../../files/hash-file.js';
-import { BuildFailedError, TransientError, WheelRejectedError, type BuildContext } from '../../errors.js';
+import { BuildFailedError, RecipeNotApplicableError, TransientError, WheelRejectedError, type BuildContext } from '../../errors.js';
 import { interpreterPath } from '../../images/image-names.js';
-import type { EffectiveRecipe } from '../../recipes/effective-recipe.js';
 import { recipePlan } from '../../recipes/recipe-commands.js';
 import { getTarget } from '../../targets/parse-targets.js';
 import { downloadCachePath, downloadVerified } from '../../upstream/download.js';
-import { selectBestWheel } from '../../wheels/compatibility.js';
 import { isWheelFilename, parseWheelFilename } from '../../wheels/wheel-filename.js';
-import { sameVersion } from '../../wheels/version-equality.js';
 import {
   containerDriverPath,
   type BuildDriverConfig,
@@ -31,6 +28,7 @@ import type { RepositoryPort } from '../contract/repository-port.js';
 import type { ResolveCache } from './resolve-cache.js';
 import { runStep, type StepEnvironment } from './step-runner.js';
 import { publishName } from '../../repository/publish-name.js';
+import { servingWheel } from '../../repository/serving-wheel.js';
 import { readWheelEntries } from '../../repository/wheel-entries.js';
 import { smokeModules } from './wheel-modules.js';
 import { BUILD_GID, BUILD_UID, createWorkDir } from './work-dir.js';
@@ -58,18 +56,12 @@ export interface BuildOutcome {
  * A wheel of `name==version` already in the repository that installs on the
  * target; a wheel farm built counts only when built with this recipe.
  */
-export async function existingWheel(
+async function existingWheel(
   repo: RepositoryPort,
   data: Pick<BuildJobData, 'repository' | 'name' | 'version' | 'target' | 'python' | 'recipeHash'>,
 ): Promise<string | undefined> {
   const entries = await repo.listWheelEntries(data.repository, [data.name]);
-  const sameRecipe = entries.filter((e) => e.recipeHash === undefined || e.recipeHash === data.recipeHash);
-  const candidates = sameRecipe.map((e) => e.filename).filter((file) => {
-    if (!isWheelFilename(file)) return false;
-    const parsed = parseWheelFilename(file);
-    return parsed.name === data.name && sameVersion(parsed.version, data.version);
-  });
-  return selectBestWheel(candidates, getTarget(data.target), data.python);
+  return servingWheel(entries, data, getTarget(data.target), data.python);
 }
 
 /**
@@ -140,7 +132,7 @@ export async function runBuild(
       package: pkg,
       compile: data.recipe.crossCompile === false ? { crossCompile: false } : {},
       step: async (image) => {
-        const plan = recipePlan(data.recipe as EffectiveRecipe, imageFacts(image.reference, image.source, target), { target });
+        const plan = recipePlan(data.recipe, imageFacts(image.reference, image.source, target), { target });
         needsRoot = plan.steps.some((s) => s.asRoot);
         const config: BuildDriverConfig = {
           python,
@@ -165,10 +157,8 @@ export async function runBuild(
         };
       },
     }).catch(async (error: unknown) => {
-      // A recipe that can't apply to this image (no package manager) is the recipe's problem, not the host's.
-      if ((error as { code?: string }).code === 'E_HOST' && String((error as Error).message).includes('package manager')) {
-        await fail(String((error as Error).message), -1);
-      }
+      // A recipe that can't apply to this image is a build failure of this package, with its log.
+      if (error instanceof RecipeNotApplicableError) await fail(error.message, -1);
       throw error;
     });
     containers += 1;
