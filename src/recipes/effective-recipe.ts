@@ -1,30 +1,35 @@
 import { createHash } from 'node:crypto';
 import { satisfies, valid as validVersion } from '@renovatebot/pep440';
+import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { PACKAGE_MANAGERS, type PackageManager, type Recipe, type RecipeOverride } from './recipe-schema.js';
 
+const Names = z.array(z.string());
+
 /**
  * What a recipe means for one target and one project version, after every
- * matching override is applied. Plain JSON: it travels in job payloads and
- * `farm recipes show` prints it as is.
+ * matching override is applied. Plain JSON: it travels in build job data
+ * (validated with this schema when read back) and `farm recipes show`
+ * prints it as is.
  */
-export interface EffectiveRecipe {
+export const EffectiveRecipe = z.strictObject({
   /** System packages per package manager: sorted, without duplicates. */
-  readonly packages: Readonly<Record<PackageManager, readonly string[]>>;
-  readonly env: Readonly<Record<string, string>>;
-  readonly before: readonly (readonly string[])[];
+  packages: z.strictObject({ apk: Names, apt: Names, dnf: Names, yum: Names } satisfies Record<PackageManager, typeof Names>),
+  env: z.record(z.string(), z.string()),
+  before: z.array(Names),
   /** Sorted, without duplicates. */
-  readonly buildRequires: readonly string[];
-  readonly rust: boolean;
+  buildRequires: Names,
+  rust: z.boolean(),
   /** Empty: the smoke test derives the module from the project name. */
-  readonly importNames: readonly string[];
-  readonly skip: { readonly reason: string } | null;
+  importNames: Names,
+  skip: z.strictObject({ reason: z.string() }).nullable(),
   /**
    * Present (false) only when the recipe turns farm's native cross compiler
    * off; absent otherwise, so recipes without the key keep their hash.
    */
-  readonly crossCompile?: false;
-}
+  crossCompile: z.literal(false).optional(),
+});
+export type EffectiveRecipe = z.infer<typeof EffectiveRecipe>;
 
 /** What a project without a recipe file gets. */
 export const EMPTY_RECIPE: EffectiveRecipe = Object.freeze({

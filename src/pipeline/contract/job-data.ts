@@ -5,6 +5,7 @@
  * another farm version may have written it.
  */
 import { z } from 'zod';
+import { EffectiveRecipe } from '../../recipes/effective-recipe.js';
 import { ResolvedSet } from './resolved-set.js';
 
 const NonEmpty = z.string().min(1);
@@ -49,24 +50,6 @@ export const ResolveResult = z.discriminatedUnion('ok', [
 ]);
 export type ResolveResult = z.infer<typeof ResolveResult>;
 
-/** An effective recipe as it travels in job data (see src/recipes/effective-recipe.ts). */
-export const RecipeData = z.strictObject({
-  packages: z.strictObject({
-    apk: z.array(z.string()),
-    apt: z.array(z.string()),
-    dnf: z.array(z.string()),
-    yum: z.array(z.string()),
-  }),
-  env: z.record(z.string(), z.string()),
-  before: z.array(z.array(z.string())),
-  buildRequires: z.array(z.string()),
-  rust: z.boolean(),
-  importNames: z.array(z.string()),
-  skip: z.strictObject({ reason: z.string() }).nullable(),
-  crossCompile: z.literal(false).optional(),
-});
-export type RecipeData = z.infer<typeof RecipeData>;
-
 /** Data of a build job: one sdist, one target, one Python version. */
 export const BuildJobData = z.strictObject({
   buildId: NonEmpty,
@@ -80,7 +63,8 @@ export const BuildJobData = z.strictObject({
   repository: NonEmpty,
   image: NonEmpty,
   recipeHash: NonEmpty,
-  recipe: RecipeData,
+  /** The effective recipe for this target and version. */
+  recipe: EffectiveRecipe,
   sdist: z.strictObject({ url: NonEmpty, filename: NonEmpty, sha256: z.string().optional() }),
   indexUrl: z.url(),
   extraIndexUrls: z.array(z.url()),

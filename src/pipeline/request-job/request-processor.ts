@@ -16,7 +16,7 @@ import type { RecipeBook } from '../../recipes/load-recipes.js';
 import { getTarget } from '../../targets/parse-targets.js';
 import { validate } from '../../validation/validate.js';
 import { planBuilds, type InventoryWheel, type PlanTarget } from './build-plan.js';
-import { RequestJobData, ResolveResult, type RecipeData, type RequestStep } from '../contract/job-data.js';
+import { RequestJobData, ResolveResult, type RequestStep } from '../contract/job-data.js';
 import { resolveJobId } from '../contract/job-ids.js';
 import { resolveLogPath } from '../contract/log-paths.js';
 import type { RepositoryPort } from '../contract/repository-port.js';
@@ -230,7 +230,7 @@ class RequestRun {
           repository: task.repository,
           image: task.image,
           recipeHash: task.recipeHash,
-          recipe: toRecipeData(recipeFor(book, task.name, task.version, task.target)),
+          recipe: recipeFor(book, task.name, task.version, task.target),
           sdist: { ...task.sdist },
           indexUrl: this.input.indexUrl,
           extraIndexUrls: this.input.extraIndexUrls,
@@ -276,22 +276,4 @@ function recipeFor(book: RecipeBook, name: string, version: string, targetId: st
     // Not a PEP 440 version (pip would not have pinned it): no recipe applies.
     return EMPTY_RECIPE;
   }
-}
-
-function toRecipeData(recipe: EffectiveRecipe): RecipeData {
-  return {
-    packages: {
-      apk: [...recipe.packages.apk],
-      apt: [...recipe.packages.apt],
-      dnf: [...recipe.packages.dnf],
-      yum: [...recipe.packages.yum],
-    },
-    env: { ...recipe.env },
-    before: recipe.before.map((argv) => [...argv]),
-    buildRequires: [...recipe.buildRequires],
-    rust: recipe.rust,
-    importNames: [...recipe.importNames],
-    skip: recipe.skip === null ? null : { reason: recipe.skip.reason },
-    ...(recipe.crossCompile === false ? { crossCompile: false as const } : {}),
-  };
 }
