@@ -1,62 +1,25 @@
 import { Worker } from 'node:worker_threads';
+import type { WorkerBatch, WorkerOutcome } from './publish-worker.js';
 
 /** One new project directory to publish: its pages are written under `staging`, which is then renamed to `dir`. */
 export interface NewDirectoryJob {
   readonly staging: string;
   readonly dir: string;
-  /** `index.html`, `index.json`, `json` and, with the browser, `project.html`. */
+  /** The pages' file names: `index.html`, `index.json`, `json` and, with the browser, `project.html`. */
+  readonly names: readonly string[];
   readonly pages: readonly string[];
 }
 
-/** `exists`: `dir` turned out to exist (nothing left behind); the caller replaces its pages file by file. */
-type Outcome = 'published' | 'exists' | { readonly code?: string; readonly message: string };
-
 /**
- * The worker's code, plain CommonJS evaluated by `new Worker(..., { eval: true })`:
- * a separate module file would need the TypeScript loader (tsx, vitest) in
- * the worker too. It is the same algorithm as `publishNewDirectory` in
- * publish-pages.ts (keep the two in step): fill a hidden staging directory,
- * rename it into place whole, so a reader never sees a partial project.
+ * The worker's module: publish-worker.js beside this one in a built farm
+ * (`dist/`); from the TypeScript sources (tsx, the test runner) a real
+ * JavaScript file that loads publish-worker.ts through tsx.
  */
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const path = require('node:path');
-const NAMES = ['index.html', 'index.json', 'json', 'project.html'];
-function publish(job) {
-  try {
-    fs.mkdirSync(job.staging);
-  } catch (error) {
-    if (error.code === 'EEXIST') fs.rmSync(job.staging, { recursive: true, force: true });
-    else if (error.code === 'ENOENT') fs.mkdirSync(path.dirname(job.staging), { recursive: true });
-    else throw error;
-    fs.mkdirSync(job.staging);
-  }
-  try {
-    for (let i = 0; i < job.pages.length; i++) fs.writeFileSync(path.join(job.staging, NAMES[i]), job.pages[i]);
-    fs.renameSync(job.staging, job.dir);
-    return 'published';
-  } catch (error) {
-    fs.rmSync(job.staging, { recursive: true, force: true });
-    if (error.code === 'ENOTEMPTY' || error.code === 'EEXIST' || error.code === 'EISDIR') return 'exists';
-    throw error;
-  }
+function workerModule(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./publish-worker-from-source.mjs', import.meta.url)
+    : new URL('./publish-worker.js', import.meta.url);
 }
-parentPort.on('message', ({ jobs, bytes }) => {
-  let offset = 0;
-  parentPort.postMessage(jobs.map((job) => {
-    const pages = job.sizes.map((size) => {
-      offset += size;
-      return new Uint8Array(bytes, offset - size, size);
-    });
-    try {
-      return publish({ staging: job.staging, dir: job.dir, pages });
-    } catch (error) {
-      return { code: error.code, message: String(error.message) };
-    }
-  }));
-});
-`;
 
 /** Projects per message: few enough round trips that messaging costs nothing next to the syscalls. */
 const BATCH = 64;
@@ -85,7 +48,7 @@ const MAX_IN_FLIGHT = 4;
  * and `close()` in a `finally`.
  */
 export class BackgroundPublisher {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+  private readonly worker: Worker;
   private batch: NewDirectoryJob[] = [];
   /** Sent batches, oldest first (the worker answers in order); `settled` resolves on its answer or a failure. */
   private readonly inFlight: { jobs: NewDirectoryJob[]; settled: Promise<void>; wake: () => void }[] = [];
@@ -96,7 +59,8 @@ export class BackgroundPublisher {
    *   existed (a leftover the directory listing did not show): replace its pages file by file.
    */
   constructor(private readonly onExists: (job: NewDirectoryJob) => void) {
-    this.worker.on('message', (outcomes: Outcome[]) => this.settle(outcomes));
+    this.worker = new Worker(workerModule(), { execArgv: [] });
+    this.worker.on('message', (outcomes: WorkerOutcome[]) => this.settle(outcomes));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`index publishing worker exited (code ${code})`)));
   }
@@ -151,11 +115,11 @@ export class BackgroundPublisher {
     const bytes = Buffer.allocUnsafeSlow(sizes.flat().reduce((a, b) => a + b, 0));
     let offset = 0;
     for (const job of jobs) for (const page of job.pages) offset += bytes.write(page, offset);
-    const message = { jobs: jobs.map((job, i) => ({ staging: job.staging, dir: job.dir, sizes: sizes[i] })), bytes: bytes.buffer };
+    const message: WorkerBatch = { jobs: jobs.map((job, i) => ({ staging: job.staging, dir: job.dir, names: job.names, sizes: sizes[i]! })), bytes: bytes.buffer };
     this.worker.postMessage(message, [bytes.buffer]);
   }
 
-  private settle(outcomes: Outcome[]): void {
+  private settle(outcomes: WorkerOutcome[]): void {
     const head = this.inFlight.shift();
     if (head === undefined) return;
     try {

@@ -5,12 +5,15 @@ import { writeFileAtomicSync } from '../files/atomic-file.js';
 import type { RepositoryPaths } from '../repository/repository-paths.js';
 import type { BackgroundPublisher, NewDirectoryJob } from './background-publisher.js';
 import type { PublishedProject } from './index-summary.js';
+import { publishNewDirectory } from './new-project-directory.js';
 import { projectView, type IndexProject } from './project-view.js';
 import { renderLegacyJson } from './render-legacy-json.js';
 import { renderProjectHtml } from './render-project-html.js';
 import { renderProjectJson } from './render-project-json.js';
 import { renderRootHtml, renderRootJson, type RootEntry } from './render-root.js';
 import { BROWSER_PAGE, browserProjectFile, renderBrowserProjectPage, unpublishWheelPages } from './publish-browser.js';
+
+const PAGE_NAMES = ['index.html', 'index.json', 'json', BROWSER_PAGE] as const;
 
 /**
  * Publishing. A project's three pages live in one directory,
@@ -37,7 +40,6 @@ export function projectPageFiles(paths: RepositoryPaths, project: string): reado
   return [path.join(dir, 'index.html'), path.join(dir, 'index.json'), path.join(dir, 'json'), browserProjectFile(paths, project)];
 }
 
-const PAGE_NAMES = ['index.html', 'index.json', 'json', BROWSER_PAGE] as const;
 
 /**
  * Renders and publishes one project's three pages.
@@ -65,8 +67,8 @@ export function publishProject(
   const pages = [renderProjectHtml(view), renderProjectJson(view), renderLegacyJson(view), ...(browser ? [browserPage] : [])];
   const dir = path.join(paths.simple, view.project);
   if (state === 'missing' && background !== undefined && !background.busy) {
-    background.add({ staging: stagingDirFor(paths, dir), dir, pages });
-  } else if (state === 'missing' && publishNewDirectory(paths, dir, pages)) {
+    background.add({ staging: stagingDirFor(paths, dir), dir, names: PAGE_NAMES.slice(0, pages.length), pages });
+  } else if (state === 'missing' && publishNewDirectory(stagingDirFor(paths, dir), dir, PAGE_NAMES, pages)) {
     // Published whole.
   } else {
     const files = projectPageFiles(paths, view.project);
@@ -98,7 +100,7 @@ function sameContent(file: string, page: string): boolean {
  * its pages one by one, each atomically.
  */
 export function replaceProjectPages(job: NewDirectoryJob): void {
-  job.pages.forEach((page, i) => writeFileAtomicSync(path.join(job.dir, PAGE_NAMES[i]!), page));
+  job.pages.forEach((page, i) => writeFileAtomicSync(path.join(job.dir, job.names[i]!), page));
 }
 
 /** Hidden (servers refuse dotfiles) and per process; a full run removes leftovers. */
@@ -110,34 +112,6 @@ function stagingDirFor(paths: RepositoryPaths, dir: string): string {
 export function projectPagesIntact(paths: RepositoryPaths, published: PublishedProject, browser = true): boolean {
   const files = projectPageFiles(paths, published.project);
   return browser ? haveSizes(files, published.sizes) : haveSizes(files.slice(0, 3), published.sizes.slice(0, 3));
-}
-
-/**
- * Fills a hidden directory and renames it to `dir`. False (and nothing left
- * behind) when `dir` turned out to exist: the caller replaces file by file.
- * `BackgroundPublisher` runs the same steps on a worker thread; keep them in step.
- */
-function publishNewDirectory(paths: RepositoryPaths, dir: string, pages: readonly string[]): boolean {
-  const staging = stagingDirFor(paths, dir);
-  try {
-    fs.mkdirSync(staging);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') fs.rmSync(staging, { recursive: true, force: true });
-    else if (code === 'ENOENT') fs.mkdirSync(paths.simple, { recursive: true });
-    else throw error;
-    fs.mkdirSync(staging);
-  }
-  try {
-    pages.forEach((page, i) => fs.writeFileSync(path.join(staging, PAGE_NAMES[i]!), page));
-    fs.renameSync(staging, dir);
-    return true;
-  } catch (error) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR') return false;
-    throw error;
-  }
 }
 
 /** Removes a project's pages (its last wheel is gone), its browser page and its wheel pages. */

@@ -1,42 +1,13 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { regenerateIndex } from '../../../src/index/regenerate-index.js';
-import type { ProjectInventory } from '../../../src/repository/inventory-schema.js';
 import { repositoryPaths, type RepositoryPaths } from '../../../src/repository/repository-paths.js';
+import { writeProjectInventories } from './support/many-projects.js';
 import { snapshot, tempDir } from './support/tree.js';
 
 // Enough new projects for a full regeneration to create their directories on a worker thread.
 const PROJECTS = 600;
-
-const hex = (seed: string): string => createHash('sha256').update(seed).digest('hex');
-
-function inventory(i: number): ProjectInventory {
-  const filename = `Bg_Pkg_${i}-1.0-py3-none-any.whl`;
-  return {
-    format: 1,
-    project: `bg-pkg-${i}`,
-    name: `Bg_Pkg_${i}`,
-    files: [
-      {
-        filename,
-        version: '1.0',
-        sha256: hex(filename),
-        size: 1000 + i,
-        uploadTime: '2024-01-01T00:00:00.000Z',
-        requiresPython: '>=3.8',
-        requiresDist: [],
-        summary: `package ${i}`,
-        metadataSha256: hex(`${filename}.metadata`),
-        metadataSize: 100,
-        yanked: false,
-        yankedReason: '',
-        origin: 'collected',
-      },
-    ],
-  };
-}
 
 let root: string;
 let paths: RepositoryPaths;
@@ -45,10 +16,7 @@ beforeEach(() => {
   paths = repositoryPaths(root, 'glibc');
   fs.mkdirSync(paths.inventory, { recursive: true });
   fs.mkdirSync(paths.packages, { recursive: true });
-  for (let i = 0; i < PROJECTS; i++) {
-    const inv = inventory(i);
-    fs.writeFileSync(path.join(paths.inventory, `${inv.project}.json`), `${JSON.stringify(inv)}\n`);
-  }
+  writeProjectInventories(paths, PROJECTS);
 });
 afterEach(() => {
   fs.rmSync(root, { recursive: true, force: true });
