@@ -99,8 +99,3 @@ export class BuilderImages {
     };
   }
 }
-
-/** `reference@id`: the image identity that goes into build ids. */
-export function imageIdentity(image: BuilderImage): string {
-  return `${image.reference}@${image.id}`;
-}

@@ -8,7 +8,6 @@ import {
   type PackageRow,
   type RequestEvent,
   type RequestState,
-  type RequestStatus,
 } from '../../pipeline/contract/request-types.js';
 
 /** What `farm build` knows about a request while following it. */
@@ -37,15 +36,6 @@ export function initialProgress(requestId: string, targets: readonly string[], s
     lastChangeAt: new Map(),
     finished: false,
   };
-}
-
-/** Starts from a status read back from the engine (`farm status`, `--no-wait` followers). */
-export function progressFromStatus(status: RequestStatus, startedAt = Date.parse(status.createdAt)): ProgressState {
-  let state = initialProgress(status.id, status.targets, startedAt);
-  for (const row of status.rows) {
-    state = applyEvent(state, { type: 'row', requestId: status.id, at: status.updatedAt, row });
-  }
-  return { ...state, requestState: status.state, finished: status.state === 'done' || status.state === 'failed' || status.state === 'cancelled' };
 }
 
 /** Folds one event into the state; returns a new state. Events of other requests are ignored. */

@@ -295,7 +295,7 @@ export function advance(state: SchedulerState, observation: Observation): Step {
 }
 
 /** The rows of a task, by its id. */
-export function rowsOfTask(rows: readonly PackageRow[], taskId: string): PackageRow[] {
+function rowsOfTask(rows: readonly PackageRow[], taskId: string): PackageRow[] {
   return rows.filter((r) => r.jobId === taskId);
 }
 
