@@ -13,7 +13,7 @@ import type { RepositoryPort } from '../contract/repository-port.js';
 import { rowKey, type PackageRow } from '../contract/request-types.js';
 import { JOB_NAMES } from '../store/keys.js';
 import { JOB_OPTIONS } from '../store/queues.js';
-import { advance, startScheduler, type Action, type Observation, type TaskProbe } from './build-scheduler.js';
+import { advance, startScheduler, type Action, type Observation, type SchedulerInput, type TaskProbe } from './build-scheduler.js';
 
 /** Adds jobs to queues. */
 export interface JobQueues {
@@ -50,15 +50,8 @@ export interface BuildStepPorts {
   readonly pollMs: number;
 }
 
-/** The request's side of the build step. */
-export interface BuildStepRequest {
-  readonly requestId: string;
-  readonly plannedAt: number;
-  readonly plan: BuildPlan;
-  /** The request's rows as saved (after a crash, some have ended). */
-  readonly rows: readonly PackageRow[];
-  readonly rebuildFailed: boolean;
-  readonly stateDir: string;
+/** The request's side of the build step: what the scheduler starts from, and its callbacks. */
+export interface BuildStepRequest extends SchedulerInput {
   /** Job data that is not in the plan: index URLs and the effective recipe per build. */
   buildData(task: BuildTask): Omit<BuildJobData, 'enqueuedAt' | 'blocking'>;
   /** Persists rows that changed (and emits their events). */
