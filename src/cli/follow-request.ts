@@ -39,8 +39,8 @@ export async function followRequest(
   const startedAt = Date.now();
   let state = initialProgress(requestId, targets, startedAt);
   const live = io.isTTY && !options.json;
-  const block = new LiveBlock(io.out);
-  const redraw = () => block.draw(renderProgress(state, Date.now(), style));
+  const block = new LiveBlock(io);
+  const redraw = () => block.draw(renderProgress(state, Date.now(), style, io.columns));
   const ticker = live ? setInterval(redraw, TICK_MS) : undefined;
   const abort = new AbortController();
   let interrupted = false;

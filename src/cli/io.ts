@@ -12,7 +12,7 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** Whether to colour output: a TTY and `NO_COLOR` unset (https://no-color.org). */
   readonly color: boolean;
-  /** Terminal width in columns, for tables; 100 when unknown. */
+  /** Terminal width in columns now (a resized window changes it), for tables and the live block; 100 when unknown. */
   readonly columns: number;
   /** The environment commands read (`FARM_CONFIG`, `REDIS_URL`, ...). */
   readonly env: NodeJS.ProcessEnv;
@@ -43,7 +43,9 @@ export function processIo(): CliIo {
     err: (text) => void process.stderr.write(text),
     isTTY,
     color: wantsColor(isTTY, process.env),
-    columns: process.stdout.columns ?? 100,
+    get columns() {
+      return process.stdout.columns ?? 100;
+    },
     env: process.env,
     cwd: process.cwd(),
     interrupted() {

@@ -1,6 +1,7 @@
 /** `farm images list|bootstrap|pull`: the builder images. */
 import path from 'node:path';
 import type { Command } from 'commander';
+import cliTruncate from 'cli-truncate';
 import { stateDir } from '../../config/load-config.js';
 import { ExitCode } from '../../errors.js';
 import { targetSettings } from '../../config/target-settings.js';
@@ -33,7 +34,7 @@ const HEARTBEAT_MS = 30_000;
  * the image's build log).
  */
 export function imageProgressPrinter(ctx: CliContext, now: () => number = Date.now): { onProgress: (event: ImageProgressEvent) => void; end(): void } {
-  const block = new LiveBlock(ctx.io.out);
+  const block = new LiveBlock(ctx.io);
   const width = Math.max(20, ctx.io.columns - 1);
   let lastPhase = '';
   let lastPrinted = now();
@@ -41,7 +42,7 @@ export function imageProgressPrinter(ctx: CliContext, now: () => number = Date.n
     onProgress(event) {
       if (event.kind === 'line') {
         if (ctx.io.isTTY) {
-          block.draw([ctx.style.dim(formatProgress(event).slice(0, width))]);
+          block.draw([ctx.style.dim(cliTruncate(formatProgress(event), width))]);
         } else if (event.phase !== lastPhase || event.line.startsWith('==>') || now() - lastPrinted >= HEARTBEAT_MS) {
           ctx.print(formatProgress(event));
           lastPrinted = now();

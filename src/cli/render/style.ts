@@ -1,3 +1,5 @@
+import stringWidth from 'string-width';
+
 /**
  * ANSI styling for the pure renderers. A `Style` with colour off returns
  * text unchanged, so renderers produce the same layout either way and tests
@@ -42,9 +44,9 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
-/** Display width of a line (escapes excluded). */
+/** Display width of a line in terminal columns (escapes excluded, wide characters count two). */
 export function visibleWidth(text: string): number {
-  return stripAnsi(text).length;
+  return stringWidth(text);
 }
 
 /** Pads to a display width, ignoring escapes. */

@@ -1,26 +1,40 @@
 /**
- * Redraws a block of lines in place on a terminal: moves the cursor up over
- * the previous drawing and clears each line before writing the new one. The
- * only place that emits cursor-movement escapes.
+ * Redraws a block of lines in place on a terminal. log-update does the
+ * terminal work: it wraps each line to the terminal's width and erases the
+ * rows it drew, not the lines it was given, so a line wider than the
+ * terminal (an 80-column window) leaves no stale copies behind. The only
+ * place that emits cursor-movement escapes.
  */
-const CURSOR_UP = (n: number) => `\u001b[${n}A`;
-const CLEAR_LINE = '\u001b[2K\r';
+import { createLogUpdate } from 'log-update';
+import type { CliIo } from '../io.js';
+
+/** What the block writes to: the CLI's output and the terminal's current width. */
+export type LiveTerminal = Pick<CliIo, 'out' | 'columns'>;
 
 /** A block of terminal lines that `draw` replaces in place. */
 export class LiveBlock {
-  private drawn = 0;
+  private readonly update: ReturnType<typeof createLogUpdate>;
+  private drawn = false;
 
-  constructor(private readonly write: (text: string) => void) {}
+  constructor(terminal: LiveTerminal) {
+    // log-update reads `columns` at every draw, so a resized window is followed.
+    const stream = {
+      write: (text: string) => {
+        terminal.out(text);
+        return true;
+      },
+      get columns() {
+        return terminal.columns;
+      },
+    };
+    // The cursor stays visible: hiding it would need restoring on every way out of the process.
+    this.update = createLogUpdate(stream as unknown as NodeJS.WriteStream, { showCursor: true });
+  }
 
   /** Replaces what was drawn last with `lines`. */
   draw(lines: readonly string[]): void {
-    let text = this.drawn > 0 ? CURSOR_UP(this.drawn) : '';
-    for (const line of lines) text += `${CLEAR_LINE}${line}\n`;
-    // A shorter block than last time: blank the leftover lines, then come back.
-    const extra = this.drawn - lines.length;
-    if (extra > 0) text += `${CLEAR_LINE}\n`.repeat(extra) + CURSOR_UP(extra);
-    this.drawn = lines.length;
-    this.write(text);
+    this.update(lines.join('\n'));
+    this.drawn = true;
   }
 
   /**
@@ -28,13 +42,14 @@ export class LiveBlock {
    * output can be printed there; the next `draw` puts the block below it.
    */
   clear(): void {
-    if (this.drawn === 0) return;
-    this.write(CURSOR_UP(this.drawn) + `${CLEAR_LINE}\n`.repeat(this.drawn) + CURSOR_UP(this.drawn));
-    this.drawn = 0;
+    if (!this.drawn) return;
+    this.update.clear();
+    this.drawn = false;
   }
 
   /** Forgets the block: the next `draw` starts below it, leaving it on screen. */
   release(): void {
-    this.drawn = 0;
+    this.update.done();
+    this.drawn = false;
   }
 }

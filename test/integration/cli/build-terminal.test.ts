@@ -2,7 +2,9 @@
  * `farm build` in a real terminal: tmux runs the command as a user would
  * type it, and the test reads the screen. Live progress must appear, be
  * redrawn in place (one block, not a scrolling log) and change as the build
- * advances; the closing table must have every package × target.
+ * advances; the closing table must have every package × target. The
+ * terminal is 80 columns wide, narrower than a full progress line: the
+ * block is fitted to it (issue 14, point 21).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +12,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { visibleWidth } from '../../../src/cli/render/style.js';
 import { prepareBuildEnv, type BuildEnv } from './support/build-env.js';
 import { writeFarmShim } from './support/farm-process.js';
 
@@ -33,7 +36,7 @@ beforeAll(async () => {
   // A private tmux server (-L); the shell is started through env(1) with our
   // variables and without profile files, which would reset PATH.
   const shell = ['env', ...['FARM_CONFIG', 'PATH', 'TERM', 'HOME'].flatMap((k) => (vars[k] === undefined ? [] : [`${k}=${vars[k]}`])), 'bash', '--norc', '--noprofile'];
-  await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'farm', '-x', '200', '-y', '50', '-c', env.dir, ...shell], { env: vars });
+  await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'farm', '-x', '80', '-y', '50', '-c', env.dir, ...shell], { env: vars });
   socketPath = (await tmux('display-message', '-p', '#{socket_path}')).stdout.trim();
 });
 
@@ -86,9 +89,12 @@ describe('farm build in a terminal', () => {
     for (const target of TARGETS) {
       const states = [...seen.get(target)!];
       expect(states.length, `progress of ${target} never changed: ${states.join(' | ')}`).toBeGreaterThanOrEqual(2);
-      expect(progressOf(final, target)).toMatch(/\d+ resolved · \d+ cached · \d+ mirrored · \d+ building · \d+ built · 0 failed/);
+      expect(progressOf(final, target)).toMatch(/\] \d+ resolved( · \d+ (cached|mirrored|built))+$/);
     }
-    // Redrawn in place: the whole scrollback holds the progress block exactly once.
+    // Redrawn in place: the whole scrollback holds the progress block exactly once, every row within 80 columns.
+    for (const row of (await tmux('capture-pane', '-p', '-S', '-', '-t', 'farm')).stdout.split('\n')) {
+      if (/^\s+[•✓✗] |^farm build /.test(row)) expect(visibleWidth(row), row).toBeLessThanOrEqual(80);
+    }
     expect(final.match(/^farm build \S+ {2}/gm)).toHaveLength(1);
     expect(final.split('\n').filter((l) => /^\s+[•✓✗] glibc-x86_64\s/.test(l))).toHaveLength(1);
 

@@ -69,7 +69,7 @@ describe('followRequest', () => {
     const io = memoryIo({ isTTY: true, color: true });
     const code = await followRequest(createContext(io), engineReplaying(events, final), 'req1', ['glibc-x86_64'], { json: false, onInterrupt: 'cancel' });
     expect(code).toBe(1);
-    expect(io.stdout).toContain('\u001b[2A'); // cursor up over the two-line block
+    expect(io.stdout).toContain('\u001b[2K'); // the previous drawing erased, line by line
     expect(io.stdout).toContain('\u001b[31m'); // colour
     const text = stripAnsi(io.stdout);
     expect(text).toMatch(/✗ broken 1\.0 \(glibc-x86_64, py3\.11\): failed \(log: \/logs\/broken\.log\)/);
@@ -81,7 +81,7 @@ describe('followRequest', () => {
   it('honours NO_COLOR on a terminal: still redrawn, no colour', async () => {
     const io = memoryIo({ isTTY: true, color: false });
     await followRequest(createContext(io), engineReplaying(events, final), 'req1', ['glibc-x86_64'], { json: false, onInterrupt: 'cancel' });
-    expect(io.stdout).toContain('\u001b[2A');
+    expect(io.stdout).toContain('\u001b[2K');
     expect(io.stdout).not.toMatch(new RegExp(String.raw`\u001b\[3\dm`));
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderEventLine, rowOutcome } from '../../../src/cli/render/event-line.js';
 import { applyEvent, countsFor, initialProgress, targetDone, type ProgressState } from '../../../src/cli/render/progress-state.js';
 import { progressBar, renderProgress } from '../../../src/cli/render/progress.js';
-import { formatDuration, makeStyle, padEnd, stripAnsi } from '../../../src/cli/render/style.js';
+import { formatDuration, makeStyle, padEnd, stripAnsi, visibleWidth } from '../../../src/cli/render/style.js';
 import { renderSummary } from '../../../src/cli/render/summary-table.js';
 import { renderTable } from '../../../src/cli/render/table.js';
 import type { PackageRow, RequestEvent } from '../../../src/pipeline/contract/request-types.js';
@@ -130,6 +130,22 @@ describe('progress state', () => {
     expect(renderProgress(state, T0 + 1000, plain)[1]).toBe(
       '  • glibc-armv7  [#####-----------] 3 resolved · 0 cached · 0 mirrored · 1 queued · 0 building · 0 built · 0 failed · 1 skipped · 1 shared  1.0s',
     );
+  });
+
+  it('fits an 80-column terminal: zero counts dropped and a shorter bar, then cut (issue 14, point 21)', () => {
+    const later = renderProgress(fold(9), T0 + 10_000, plain, 80);
+    expect(later).toEqual([
+      'farm build req1  building…  10.0s',
+      '  ✗ glibc-x86_64  [########] 2 resolved · 1 cached · 1 failed  9.0s',
+      '  ✓ musl-x86_64   [########] 1 resolved · 1 mirrored  2.5s',
+    ]);
+    for (const columns of [80, 60, 40, 20]) {
+      for (const line of renderProgress(fold(9), T0 + 10_000, color, columns)) expect(visibleWidth(line)).toBeLessThanOrEqual(columns);
+    }
+    const narrow = renderProgress(fold(9), T0 + 10_000, plain, 40);
+    expect(narrow[1]).toBe('  ✗ glibc-x86_64  [########] 2 resolved…');
+    // Wide terminals keep the full line.
+    expect(renderProgress(fold(9), T0 + 10_000, plain, 200)).toEqual(renderProgress(fold(9), T0 + 10_000, plain));
   });
 
   it('colours counts on a colour terminal and keeps the same text', () => {

@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parseHttpUrl, parsePort, parsePositiveInt, parsePythonList } from '../../../src/cli/options.js';
 import { describeError, usageErrorFromCommander } from '../../../src/cli/report-error.js';
-import { makeStyle } from '../../../src/cli/render/style.js';
+import { makeStyle, stripAnsi } from '../../../src/cli/render/style.js';
 import { LiveBlock } from '../../../src/cli/terminal/live-block.js';
 import { wantsColor } from '../../../src/cli/io.js';
 import {
@@ -17,41 +17,57 @@ import {
 const plain = makeStyle(false);
 
 describe('LiveBlock', () => {
-  const UP = (n: number) => `\u001b[${n}A`;
-  const CL = '\u001b[2K\r';
-
-  it('draws, then redraws in place by moving up and clearing each line', () => {
+  const ERASE_LINE = '\u001b[2K';
+  const UP = '\u001b[1A';
+  /** A terminal `columns` wide that records what is written. */
+  const terminal = (columns: number) => {
     const writes: string[] = [];
-    const block = new LiveBlock((t) => writes.push(t));
+    return { writes, out: (t: string) => void writes.push(t), columns };
+  };
+  /** How many rows a write erases going up (log-update's eraseLines: erase, up, ..., erase). */
+  const rowsErased = (text: string) => text.split(ERASE_LINE).length - 1;
+
+  it('draws the lines, then redraws in place', () => {
+    const t = terminal(80);
+    const block = new LiveBlock(t);
     block.draw(['a', 'b']);
     block.draw(['c', 'd']);
-    expect(writes).toEqual([`${CL}a\n${CL}b\n`, `${UP(2)}${CL}c\n${CL}d\n`]);
+    expect(t.writes[0]).toBe('a\nb\n');
+    expect(stripAnsi(t.writes[1]!)).toBe('c\nd\n');
   });
 
-  it('blanks leftover lines when the block shrinks', () => {
-    const writes: string[] = [];
-    const block = new LiveBlock((t) => writes.push(t));
-    block.draw(['a', 'b', 'c']);
-    block.draw(['x']);
-    expect(writes[1]).toBe(`${UP(3)}${CL}x\n${CL}\n${CL}\n${UP(2)}`);
-  });
-
-  it('clear() erases the block so text can be printed where it was', () => {
-    const writes: string[] = [];
-    const block = new LiveBlock((t) => writes.push(t));
-    block.draw(['a', 'b']);
+  it('erases the rows a wrapped line took, not the lines it was given (issue 14, point 21)', () => {
+    const t = terminal(80);
+    const block = new LiveBlock(t);
+    block.draw(['x'.repeat(100), 'y']);
     block.clear();
-    block.draw(['c']);
-    expect(writes.slice(1)).toEqual([`${UP(2)}${CL}\n${CL}\n${UP(2)}`, `${CL}c\n`]);
+    // 100 columns on an 80-column terminal are two rows, plus 'y', plus the row the cursor is on.
+    expect(t.writes[0]).toBe(`${'x'.repeat(80)}\n${'x'.repeat(20)}\ny\n`);
+    expect(rowsErased(t.writes[1]!)).toBe(4);
+    expect(t.writes[1]!.split(UP)).toHaveLength(4);
   });
 
-  it('release() leaves the block on screen and draws the next one below', () => {
+  it('follows the terminal width at every draw', () => {
+    let columns = 80;
     const writes: string[] = [];
-    const block = new LiveBlock((t) => writes.push(t));
+    const block = new LiveBlock({ out: (t) => void writes.push(t), get columns() { return columns; } });
+    block.draw(['x'.repeat(60)]);
+    columns = 40;
+    block.draw(['y'.repeat(60)]);
+    expect(stripAnsi(writes[1]!)).toBe(`${'y'.repeat(40)}\n${'y'.repeat(20)}\n`);
+  });
+
+  it('clear() erases the block so text can be printed where it was; release() leaves it on screen', () => {
+    const t = terminal(80);
+    const block = new LiveBlock(t);
+    block.clear();
+    expect(t.writes).toEqual([]);
     block.draw(['a']);
     block.release();
     block.draw(['b']);
-    expect(writes).toEqual([`${CL}a\n`, `${CL}b\n`]);
+    expect(t.writes).toEqual(['a\n', 'b\n']);
+    block.clear();
+    expect(rowsErased(t.writes[2]!)).toBe(2);
   });
 });
 
