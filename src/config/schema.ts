@@ -333,6 +333,13 @@ export const FarmConfig = z.strictObject({
         .string()
         .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'expected a Docker volume name prefix like "farm-cache-"')
         .default('farm-cache-'),
+      /**
+       * Cap of each build log (all steps and attempts of one package on one
+       * target): beyond it the head and the last quarter (at most 4 MiB) are
+       * kept and the log says how much was cut, so a build printing forever
+       * can't fill the disk.
+       */
+      maxLogBytes: z.int().min(64 * 1024).default(32 * 1024 * 1024),
     })
     .prefault({}),
   // ─── end of pipeline block ─────────────────────────────────────────────────

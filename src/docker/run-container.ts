@@ -4,11 +4,12 @@
  * Pulling images is not its job; the caller makes sure the image is present.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { BuildTimeoutError, CancelledError, FarmError, TransientError, type BuildContext } from '../errors.js';
+import { CappedLog, DEFAULT_MAX_LOG_BYTES } from './capped-log.js';
 import { FARM_LABELS } from './container-spec.js';
 import { readLogTail } from './log-tail.js';
 
@@ -27,6 +28,12 @@ export interface RunContainerOptions {
   signal?: AbortSignal;
   /** What errors call the step (`BuildContext.package`): `name==version` or a free label. */
   package?: string;
+  /**
+   * Cap of the log file (with what earlier runs appended to it): beyond it
+   * only the head and the last part are kept, see `capped-log.ts`. Default
+   * `DEFAULT_MAX_LOG_BYTES`. `onOutput` still sees everything.
+   */
+  maxLogBytes?: number;
 }
 
 /** How a container run ended, when it ran to completion. */
@@ -70,7 +77,8 @@ export async function runContainer(
   });
 
   await mkdir(path.dirname(logPath), { recursive: true });
-  const log = openLog(logPath);
+  const existingBytes = await stat(logPath).then((s) => s.size, () => 0);
+  const log = openLog(logPath, { maxBytes: options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, existingBytes });
   log.write(headerLine(spec, target));
   const stop = watchForStop(options.timeoutMs, options.signal);
   const held: { container?: Dockerode.Container } = {};
@@ -104,7 +112,7 @@ export async function runContainer(
     held.container = container;
     // Attach before start, so not a byte of early output is lost.
     const stream = await dockerCall('attach', () => container.attach({ stream: true, stdout: true, stderr: true }));
-    const drained = demultiplex(docker, stream, log.stream, options.onOutput);
+    const drained = demultiplex(docker, stream, log, options.onOutput);
     await dockerCall('start container', () => container.start());
 
     const exited = container.wait().then(
@@ -151,30 +159,31 @@ function toArray(value: string | string[] | undefined): string[] | undefined {
 }
 
 interface OpenLog {
-  stream: WriteStream;
-  /** Writes unless the log is already closed (late output after a kill). */
-  write(text: string): void;
-  /** Idempotent: ends the file once and waits until it is flushed. */
+  /** Writes (within the cap) unless the log is already closed (late output after a kill). */
+  write(data: Buffer | string): void;
+  /** Idempotent: writes the kept tail, ends the file once and waits until it is flushed. */
   close(): Promise<void>;
   error(): unknown;
 }
 
-function openLog(logPath: string): OpenLog {
-  const stream = createWriteStream(logPath, { flags: 'a' });
+function openLog(logPath: string, cap: { maxBytes: number; existingBytes: number }): OpenLog {
+  const stream: WriteStream = createWriteStream(logPath, { flags: 'a' });
   let failure: unknown;
   // Without a listener a full disk would crash the whole worker process.
   stream.on('error', (error) => {
     failure ??= error;
   });
+  const open = () => !stream.destroyed && !stream.writableEnded;
+  const capped = new CappedLog({ write: (chunk) => void stream.write(chunk) }, cap);
   let closing: Promise<void> | undefined;
   return {
-    stream,
-    write(text) {
-      if (!stream.destroyed && !stream.writableEnded) stream.write(text);
+    write(data) {
+      if (open()) capped.write(data);
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
         if (stream.destroyed) return resolve();
+        capped.finish();
         stream.once('close', () => resolve());
         stream.end();
       });
@@ -188,13 +197,13 @@ function openLog(logPath: string): OpenLog {
 function demultiplex(
   docker: Dockerode,
   stream: NodeJS.ReadableStream,
-  log: WriteStream,
+  log: OpenLog,
   onOutput: RunContainerOptions['onOutput'],
 ): Promise<void> {
   const sink = (name: OutputStream) =>
     new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        if (!log.destroyed && !log.writableEnded) log.write(chunk);
+        log.write(chunk);
         if (onOutput !== undefined) {
           try {
             onOutput(name, chunk);

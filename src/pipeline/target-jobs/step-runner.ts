@@ -28,6 +28,8 @@ export interface StepEnvironment {
   cacheVolumePrefix: string;
   /** The cross toolchain per host (hybrid ARM builds, ccache); unset: image compilers only, no ccache. */
   toolchains?: Toolchains;
+  /** Cap of each build log (`pipeline.maxLogBytes`); unset: `DEFAULT_MAX_LOG_BYTES`. */
+  maxLogBytes?: number;
 }
 
 export interface StepRequest {
@@ -148,6 +150,7 @@ export async function runStep(env: StepEnvironment, request: StepRequest): Promi
       timeoutMs: request.timeoutMs,
       package: request.package,
       ...(request.signal !== undefined ? { signal: request.signal } : {}),
+      ...(env.maxLogBytes !== undefined ? { maxLogBytes: env.maxLogBytes } : {}),
     });
     return { ...result, host: h.name, image, compiler };
   });

@@ -141,6 +141,7 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
         workerId,
         stateDir,
         cacheVolumePrefix: options.cacheVolumePrefix ?? config.pipeline.cacheVolumePrefix,
+        maxLogBytes: config.pipeline.maxLogBytes,
         toolchains: new Toolchains(toolchainImageName(config.images.suite), workerId, (host) => workerLogPath(stateDir, `toolchain-volume-${host}`)),
         repo,
         resolveCache: new ResolveCache(redisResolveCacheEntries(redis, keys), repo),

@@ -280,3 +280,26 @@ describe('argv safety', () => {
     expect(await readdir(output)).toEqual([]);
   });
 });
+
+describe('log size cap (issue 14, point 8)', () => {
+  it('a build that prints without end fills its log only up to the cap: head and tail kept, the cut said', async () => {
+    const logPath = path.join(dir, 'logs', 'runaway.log');
+    const maxLogBytes = 256 * 1024;
+    const out = collector();
+    // About 5 MB of numbered lines, then a last line: 20 times the cap.
+    const result = await runContainer(
+      docker,
+      spec(['sh', '-c', 'i=0; while [ $i -lt 100000 ]; do echo "line $i of a runaway build, printing on and on"; i=$((i+1)); done; echo LAST-LINE; exit 1']),
+      { logPath, timeoutMs: 300_000, maxLogBytes, onOutput: out.onOutput },
+    );
+    expect(result.exitCode).toBe(1);
+    const log = await readFile(logPath, 'utf8');
+    expect(log.length).toBeLessThanOrEqual(maxLogBytes + 1024);
+    expect(log).toMatch(/^# farm: .*argv=/);
+    expect(log).toContain('line 0 of a runaway build');
+    expect(log).toMatch(/# farm: this log is limited to 262144 bytes: \d+ bytes of output were cut here/);
+    expect(log.trimEnd().endsWith('LAST-LINE')).toBe(true);
+    // The live viewer still saw everything.
+    expect(out.text('stdout')).toContain('line 99999 of a runaway build');
+  }, 320_000);
+});
