@@ -5,9 +5,10 @@
  * the image has it, smoke-test it in a second fresh container, and collect it
  * into the repository. Nothing is published unless every step passed.
  */
-import { appendFile, chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readLogTail } from '../../docker/log-tail.js';
+import { copyContainerOutput, readContainerOutput, UnsafeOutputError } from '../../files/container-output.js';
 import { hashFile } from '../../files/hash-file.js';
 import { BuildFailedError, RecipeNotApplicableError, TransientError, WheelRejectedError, type BuildContext } from '../../errors.js';
 import { interpreterPath } from '../../images/image-names.js';
@@ -168,12 +169,24 @@ export async function runBuild(
     }
     if (build.exitCode !== 0) await fail(`build failed with exit status ${build.exitCode}`, build.exitCode);
 
-    const result = JSON.parse(await readFile(path.join(work.output, 'result.json'), 'utf8')) as Partial<Record<keyof BuildDriverResult, unknown>>;
-    const wheel = typeof result.wheel === 'string' ? result.wheel : '';
-    if (!isWheelFilename(wheel) || parseWheelFilename(wheel).name !== data.name) {
-      await fail(`the build produced '${wheel}', not a wheel of ${data.name}`, 3);
+    // The container's outputs are read without following symlinks, and the
+    // wheel is copied out once: everything after reads the host's own copy.
+    const hostDir = path.join(work.root, 'host');
+    await mkdir(hostDir);
+    let wheel = '';
+    let wheelPath = '';
+    try {
+      const result = JSON.parse(await readContainerOutput(work.output, 'result.json')) as Partial<Record<keyof BuildDriverResult, unknown>>;
+      wheel = typeof result.wheel === 'string' ? result.wheel : '';
+      if (!isWheelFilename(wheel) || parseWheelFilename(wheel).name !== data.name) {
+        await fail(`the build produced '${wheel}', not a wheel of ${data.name}`, 3);
+      }
+      wheelPath = path.join(hostDir, wheel);
+      await copyContainerOutput(work.output, `final/${wheel}`, wheelPath);
+    } catch (error) {
+      if (error instanceof UnsafeOutputError || error instanceof SyntaxError) await fail(error.message, 3);
+      throw error;
     }
-    const wheelPath = path.join(work.output, 'final', wheel);
 
     // Smoke test in a second fresh container: the wheel plus its dependencies
     // from the repository only, then import its modules.

@@ -3,7 +3,8 @@
  * container of the target, with `install --dry-run --ignore-installed
  * --report`, against the upstream index. farm writes no resolver of its own.
  */
-import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { readContainerOutput, UnsafeOutputError } from '../../files/container-output.js';
 import path from 'node:path';
 import { readLogTail } from '../../docker/log-tail.js';
 import type { ResolveJobData, ResolveResult } from '../contract/job-data.js';
@@ -93,7 +94,14 @@ export async function runResolve(
       const tail = await readLogTail(logPath);
       return { ok: false, error: `pip could not resolve the requirements (exit ${outcome.exitCode}):\n${tail}`, logPath };
     }
-    const report: unknown = JSON.parse(await readFile(path.join(work.output, 'report.json'), 'utf8'));
+    let report: unknown;
+    try {
+      report = JSON.parse(await readContainerOutput(work.output, 'report.json'));
+    } catch (error) {
+      if (!(error instanceof UnsafeOutputError || error instanceof SyntaxError)) throw error;
+      await appendFile(logPath, `# farm: ${error.message}\n`);
+      return { ok: false, error: `pip's report could not be read: ${error.message}`, logPath };
+    }
     const set = parsePipReport(report, data.target, data.python, `pip report of ${data.target} py${data.python}`, REPOSITORY_MOUNT);
     const toolchain = compilerIdentity(outcome.compiler);
     const image = { reference: outcome.image.reference, id: outcome.image.id };
