@@ -15,6 +15,7 @@ import { interpreterPath } from '../../images/image-names.js';
 import { recipePlan } from '../../recipes/recipe-commands.js';
 import { getTarget } from '../../targets/parse-targets.js';
 import { downloadCachePath, downloadVerified } from '../../upstream/download.js';
+import { pipTrustEnv } from '../../upstream/trusted-hosts.js';
 import { isWheelFilename, parseWheelFilename } from '../../wheels/wheel-filename.js';
 import {
   containerDriverPath,
@@ -152,6 +153,7 @@ export async function runBuild(
         for (const warning of plan.warnings) await appendFile(logPath, `# farm: warning: ${warning}\n`);
         return {
           argv: [python, '/in/farm/build.py', '/in/farm/build.json'],
+          env: pipTrustEnv([data.indexUrl, ...data.extraIndexUrls]),
           output: { hostPath: work.output, containerPath: '/out' },
           inputs: [{ hostPath: work.input, containerPath: '/in' }],
           ...(needsRoot ? { user: '0:0' } : {}),

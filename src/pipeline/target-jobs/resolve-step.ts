@@ -5,6 +5,7 @@
  */
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { readContainerOutput, UnsafeOutputError } from '../../files/container-output.js';
+import { pipTrustEnv } from '../../upstream/trusted-hosts.js';
 import path from 'node:path';
 import { readLogTail } from '../../docker/log-tail.js';
 import type { ResolveJobData, ResolveResult } from '../contract/job-data.js';
@@ -75,6 +76,7 @@ export async function runResolve(
         package: `resolve py${data.python}`,
         step: () => ({
           argv: resolveArgv(data.python, data.indexUrl, data.extraIndexUrls, withConstraints, [REPOSITORY_MOUNT], buildIsolation),
+          env: pipTrustEnv([data.indexUrl, ...data.extraIndexUrls]),
           output: { hostPath: work.output, containerPath: '/out' },
           inputs: [
             { hostPath: work.input, containerPath: '/in' },

@@ -1,6 +1,7 @@
 /**
- * A small static HTTP server for test indexes, bound to 127.0.0.1 on a free
- * port. Containers reach it with `network: host`. Directory URLs serve their
+ * A small static HTTP server for test indexes, bound to 127.0.0.1 (or the
+ * given address, like the Docker bridge's 172.17.0.1) on a free port.
+ * Containers reach 127.0.0.1 with `network: host`. Directory URLs serve their
  * `index.html`; project pages are looked up by normalised name, as pip asks
  * for `/simple/<normalised>/`. Records every request path for assertions.
  */
@@ -10,8 +11,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
+/** A fault to answer a request with instead of the file: an HTTP status, or a reset connection. */
+export type ServedFault = number | 'reset';
+
+export interface StaticServerOptions {
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Decides per request path whether to fail it (transient index trouble in tests). */
+  fault?: (urlPath: string) => ServedFault | undefined;
+}
+
 export interface StaticServer {
-  /** `http://127.0.0.1:<port>` (no trailing slash). */
+  /** `http://<host>:<port>` (no trailing slash). */
   url: string;
   /** Paths requested so far, in order. */
   requests: string[];
@@ -27,13 +38,23 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves `root` until `close()`. */
-export async function serveStatic(root: string): Promise<StaticServer> {
+export async function serveStatic(root: string, options: StaticServerOptions = {}): Promise<StaticServer> {
+  const host = options.host ?? '127.0.0.1';
   const base = path.resolve(root);
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
       const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       requests.push(urlPath);
+      const fault = options.fault?.(urlPath);
+      if (fault === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault !== undefined) {
+        res.writeHead(fault, { 'Content-Type': 'text/plain' }).end(`injected fault ${fault}\n`);
+        return;
+      }
       const parts = urlPath.split('/').filter((p) => p !== '');
       if (parts.some((p) => p === '..' || p.includes('\0'))) {
         res.writeHead(400).end();
@@ -62,10 +83,10 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
