@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 /** How much of a log's end is read to find its last lines. */
 const TAIL_BYTES = 16 * 1024;
@@ -28,4 +28,31 @@ export async function readLogTail(logPath: string, lines = 30): Promise<string> 
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * What a log gained after byte `offset` (the output of one step), at most
+ * its last `maxBytes`. A missing log gives an empty string.
+ */
+export async function readLogSince(logPath: string, offset: number, maxBytes = 256 * 1024): Promise<string> {
+  let handle;
+  try {
+    handle = await open(logPath, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(offset, size - maxBytes, 0);
+    const buffer = Buffer.alloc(Math.max(0, size - start));
+    await handle.read(buffer, 0, buffer.length, start);
+    return buffer.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The size of a log now (0 when it does not exist yet): where the next step's output starts. */
+export async function logSize(logPath: string): Promise<number> {
+  return stat(logPath).then((s) => s.size, () => 0);
 }

@@ -74,6 +74,20 @@ export async function readContainerOutput(root: string, relative: string, maxByt
   }
 }
 
+/** The last `maxBytes` of an output file (a log), as text. */
+export async function readContainerOutputTail(root: string, relative: string, maxBytes: number): Promise<string> {
+  const handle = await openContainerOutput(root, relative);
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Copies an output file to `dest` (a new file, in a directory the container
  * never saw), so everything after reads the host's own copy.

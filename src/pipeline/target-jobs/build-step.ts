@@ -7,7 +7,7 @@
  */
 import { appendFile, chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readLogTail } from '../../docker/log-tail.js';
+import { logSize, readLogTail } from '../../docker/log-tail.js';
 import { copyContainerOutput, readContainerOutput, UnsafeOutputError } from '../../files/container-output.js';
 import { hashFile } from '../../files/hash-file.js';
 import { BuildFailedError, RecipeNotApplicableError, TransientError, WheelRejectedError, type BuildContext } from '../../errors.js';
@@ -32,6 +32,7 @@ import { runStep, type StepEnvironment } from './step-runner.js';
 import { publishName } from '../../repository/publish-name.js';
 import { servingWheel } from '../../repository/serving-wheel.js';
 import { readWheelEntries } from '../../repository/wheel-entries.js';
+import { classifyFailedPipStep, PIP_DEBUG_LOG } from './pip-failure.js';
 import { smokeModules } from './wheel-modules.js';
 import { BUILD_GID, BUILD_UID, createWorkDir } from './work-dir.js';
 
@@ -123,6 +124,7 @@ export async function runBuild(
     }
 
     let needsRoot = false;
+    const buildOutputFrom = await logSize(logPath);
     const build = await runStep(env, {
       targetId: data.target,
       python: data.python,
@@ -148,6 +150,7 @@ export async function runBuild(
           uid: BUILD_UID,
           gid: BUILD_GID,
           repair: true,
+          pipLog: PIP_DEBUG_LOG.containerPath,
         };
         await writeFile(path.join(farmDir, 'build.json'), JSON.stringify(config), { mode: 0o644 });
         for (const warning of plan.warnings) await appendFile(logPath, `# farm: warning: ${warning}\n`);
@@ -169,7 +172,15 @@ export async function runBuild(
     if (build.oomKilled) {
       throw new TransientError(`${pkg} on ${data.target}: the build container was killed by the kernel (out of memory)`);
     }
-    if (build.exitCode !== 0) await fail(`build failed with exit status ${build.exitCode}`, build.exitCode);
+    if (build.exitCode !== 0) {
+      // The network or the index failing pip is not the package's failure: retried, never cached.
+      const failure = await classifyFailedPipStep(logPath, buildOutputFrom, work.output);
+      if (failure.kind === 'transient') {
+        await appendFile(logPath, `# farm: pip failed because of the network or the index (${failure.reason}): transient, to be retried\n`);
+        throw new TransientError(`${pkg} on ${data.target}: pip failed because of the network or the index: ${failure.reason} (log: ${logPath})`);
+      }
+      await fail(`build failed with exit status ${build.exitCode}`, build.exitCode);
+    }
 
     // The container's outputs are read without following symlinks, and the
     // wheel is copied out once: everything after reads the host's own copy.

@@ -7,7 +7,9 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { readContainerOutput, UnsafeOutputError } from '../../files/container-output.js';
 import { pipTrustEnv } from '../../upstream/trusted-hosts.js';
 import path from 'node:path';
-import { readLogTail } from '../../docker/log-tail.js';
+import { logSize, readLogTail } from '../../docker/log-tail.js';
+import { TransientError } from '../../errors.js';
+import { classifyFailedPipStep, PIP_DEBUG_LOG } from './pip-failure.js';
 import type { ResolveJobData, ResolveResult } from '../contract/job-data.js';
 import { resolveLogPath } from '../contract/log-paths.js';
 import { resolveArgv } from './pip-commands.js';
@@ -76,7 +78,7 @@ export async function runResolve(
         package: `resolve py${data.python}`,
         step: () => ({
           argv: resolveArgv(data.python, data.indexUrl, data.extraIndexUrls, withConstraints, [REPOSITORY_MOUNT], buildIsolation),
-          env: pipTrustEnv([data.indexUrl, ...data.extraIndexUrls]),
+          env: { ...pipTrustEnv([data.indexUrl, ...data.extraIndexUrls]), PIP_LOG: PIP_DEBUG_LOG.containerPath },
           output: { hostPath: work.output, containerPath: '/out' },
           inputs: [
             { hostPath: work.input, containerPath: '/in' },
@@ -86,13 +88,22 @@ export async function runResolve(
       });
     // Fast path first: sdist metadata from the image's setuptools. Anything
     // that needs its own build requirements fails there and gets isolation.
+    let outputFrom = await logSize(logPath);
     let outcome = await attempt(false);
     if (outcome.exitCode !== 0) {
       await appendFile(logPath, '# farm: resolving without build isolation failed; resolving again with build isolation\n');
       await rm(path.join(work.output, 'report.json'), { force: true });
+      await rm(path.join(work.output, PIP_DEBUG_LOG.outputRelative), { force: true });
+      outputFrom = await logSize(logPath);
       outcome = await attempt(true);
     }
     if (outcome.exitCode !== 0) {
+      // An unreachable or failing index is retried (the job queue's backoff), not reported as the set's failure.
+      const failure = await classifyFailedPipStep(logPath, outputFrom, work.output);
+      if (failure.kind === 'transient') {
+        await appendFile(logPath, `# farm: pip failed because of the network or the index (${failure.reason}): transient, to be retried\n`);
+        throw new TransientError(`resolve py${data.python} on ${data.target}: pip failed because of the network or the index: ${failure.reason} (log: ${logPath})`);
+      }
       const tail = await readLogTail(logPath);
       return { ok: false, error: `pip could not resolve the requirements (exit ${outcome.exitCode}):\n${tail}`, logPath };
     }

@@ -63,6 +63,13 @@ class Driver:
             options += ["--extra-index-url", url]
         return options
 
+    def pip_env(self):
+        """pip's debug log (`PIP_LOG`, inherited by build isolation's inner
+        pip): the host reads why a run failed from it, as pip's console hides
+        index errors (a 5xx) at its default verbosity. Only for farm's own pip
+        runs: a root setup step must not create the file first."""
+        return {"PIP_LOG": self.cfg["pipLog"]} if self.cfg.get("pipLog") else {}
+
     def setup(self):
         """The recipe's setup steps; the first failure's status, or 0."""
         for step in self.cfg["setup"]:
@@ -80,7 +87,8 @@ class Driver:
         code = self.run(
             [self.cfg["python"], "-m", "pip", "install", "--progress-bar", "off", "--target", "/tmp/farm-buildenv"]
             + self.index_options()
-            + reqs
+            + reqs,
+            extra_env=self.pip_env(),
         )
         if code != 0:
             return code
@@ -97,7 +105,7 @@ class Driver:
             if isinstance(extra, int):
                 return extra
             wheel_cmd += extra
-        code = self.run(wheel_cmd + [self.cfg["sdist"]])
+        code = self.run(wheel_cmd + [self.cfg["sdist"]], extra_env=self.pip_env())
         if code != 0:
             say("pip wheel failed with exit status %d" % code)
             return code

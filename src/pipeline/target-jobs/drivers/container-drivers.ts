@@ -39,6 +39,8 @@ export interface BuildDriverConfig {
   repair: boolean;
   /** Output directory: `raw/` and `final/` wheels, `result.json` (default `/out`). */
   outDir?: string;
+  /** pip's debug log of the build's pip runs (`PIP_LOG`), read to classify a failure; unset: none. */
+  pipLog?: string;
 }
 
 /** What `build.py` writes to `<outDir>/result.json`. */
