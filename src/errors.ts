@@ -174,16 +174,18 @@ export class BuildFailedError extends FarmError {
   readonly code = 'E_BUILD_FAILED';
   readonly exitCode = ExitCode.failure;
   readonly retryable = false;
-  readonly cacheable = true;
+  /** True unless the build ran with another compiler than its identity names (a host whose settings differ). */
+  readonly cacheable: boolean;
   constructor(
     readonly context: BuildContext,
     readonly containerExitCode: number,
-    options: FarmErrorOptions = {},
+    options: FarmErrorOptions & { cacheable?: boolean } = {},
   ) {
     super(
       `${context.package} on ${context.target}: exited ${containerExitCode} (log: ${context.logPath})`,
       options,
     );
+    this.cacheable = options.cacheable ?? true;
   }
 }
 

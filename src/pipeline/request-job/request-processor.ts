@@ -11,6 +11,7 @@
 import type { Job, Processor } from 'bullmq';
 import type { FarmConfig } from '../../config/schema.js';
 import { targetSettings } from '../../config/target-settings.js';
+import { compilerIdentitySuffix } from '../../docker/compiler-mode.js';
 import { effectiveRecipe, recipeHash, EMPTY_RECIPE, type EffectiveRecipe } from '../../recipes/effective-recipe.js';
 import type { RecipeBook } from '../../recipes/load-recipes.js';
 import { getTarget } from '../../targets/parse-targets.js';
@@ -160,8 +161,7 @@ class RequestRun {
         images: {},
       };
       // The compiler is part of the identity: hybrid builds name the cross toolchain's image.
-      const compiler = result.image.toolchain === undefined ? '' : ` cc=${result.image.toolchain}`;
-      planTarget.images[result.set.python] = `${result.image.reference}@${result.image.id}${compiler}`;
+      planTarget.images[result.set.python] = `${result.image.reference}@${result.image.id}${compilerIdentitySuffix(result.image.toolchain)}`;
       targets.set(target.id, planTarget);
     }
     const projects = new Map<string, Set<string>>();

@@ -7,6 +7,7 @@
  */
 import { appendFile, chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compilerIdentitySuffix, plannedCompiler } from '../../docker/compiler-mode.js';
 import { logSize, readLogTail } from '../../docker/log-tail.js';
 import { copyContainerOutput, readContainerOutput, UnsafeOutputError } from '../../files/container-output.js';
 import { hashFile } from '../../files/hash-file.js';
@@ -91,9 +92,11 @@ export async function runBuild(
   );
   const pkg = `${data.name}==${data.version}`;
   const context = async (): Promise<BuildContext> => ({ target: data.target, package: pkg, logPath, logTail: await readLogTail(logPath) });
+  // A failure is the planned identity's only when this host compiled as planned (see compiler-mode.ts).
+  let asPlanned = true;
   const fail = async (message: string, exitCode: number): Promise<never> => {
     await appendFile(logPath, `# farm: ${message}\n`);
-    throw new BuildFailedError(await context(), exitCode);
+    throw new BuildFailedError(await context(), exitCode, { cacheable: asPlanned });
   };
 
   const work = await createWorkDir(env.stateDir, options.jobId, ['raw', 'final']);
@@ -134,7 +137,7 @@ export async function runBuild(
       timeoutMs: env.buildTimeoutMs,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       package: pkg,
-      compile: data.recipe.crossCompile === false ? { crossCompile: false } : {},
+      compile: { ...(data.recipe.crossCompile === false ? { crossCompile: false } : {}), planned: plannedCompiler(data.image) },
       step: async (image) => {
         const plan = recipePlan(data.recipe, imageFacts(image.reference, image.source, target), { target });
         needsRoot = plan.steps.some((s) => s.asRoot);
@@ -169,6 +172,9 @@ export async function runBuild(
     });
     containers += 1;
     containerMs += build.durationMs;
+    asPlanned = build.compiler.decision.matchesPlan;
+    // Provenance names what really built the wheel: this host's image and compiler.
+    const builtWith = `${build.image.reference}@${build.image.id}${compilerIdentitySuffix(build.compiler.decision.toolchain)}`;
     if (build.oomKilled) {
       throw new TransientError(`${pkg} on ${data.target}: the build container was killed by the kernel (out of memory)`);
     }
@@ -252,7 +258,7 @@ export async function runBuild(
       if (publishAs !== wheel) await appendFile(logPath, `# farm: ${wheel} is already in ${data.repository} as other bytes: publishing as ${publishAs}\n`);
       const collected = await env.repo.collect(data.repository, wheelPath, {
         filename: publishAs,
-        build: { recipeHash: data.recipeHash, image: data.image, requestId: data.requestId, target: data.target, python: data.python },
+        build: { recipeHash: data.recipeHash, image: builtWith, requestId: data.requestId, target: data.target, python: data.python },
       });
       await appendFile(logPath, `# farm: collected ${collected.filename} into ${data.repository}${collected.added ? '' : ' (already there)'}\n`);
       return { state: 'built', wheel: collected.filename, logPath, containers, containerMs };

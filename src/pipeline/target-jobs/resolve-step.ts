@@ -18,7 +18,7 @@ import { placeTarget } from '../../docker/docker-hosts.js';
 import { getTarget } from '../../targets/parse-targets.js';
 import type { RepositoryPort } from '../contract/repository-port.js';
 import type { ResolveCache } from './resolve-cache.js';
-import { compilerFor, compilerIdentity, runStep, type StepEnvironment } from './step-runner.js';
+import { compilerFor, runStep, type StepEnvironment } from './step-runner.js';
 
 /** Where the target's repository is mounted (read-only) in resolve containers. */
 export const REPOSITORY_MOUNT = '/repo';
@@ -48,7 +48,7 @@ export async function runResolve(
     const image = await env.images.get(host.client, host.name, data.target, data.python);
     const hit = await cache.lookup(data, image.id);
     // The toolchain may have changed since: the compiler part of the identity is always today's.
-    const toolchain = compilerIdentity(await compilerFor(env, host, getTarget(data.target), image));
+    const toolchain = (await compilerFor(env, host, getTarget(data.target), image)).decision.toolchain;
     if (hit !== undefined) {
       await mkdir(path.dirname(logPath), { recursive: true });
       await appendFile(
@@ -116,7 +116,7 @@ export async function runResolve(
       return { ok: false, error: `pip's report could not be read: ${error.message}`, logPath };
     }
     const set = parsePipReport(report, data.target, data.python, `pip report of ${data.target} py${data.python}`, REPOSITORY_MOUNT);
-    const toolchain = compilerIdentity(outcome.compiler);
+    const toolchain = outcome.compiler.decision.toolchain;
     const image = { reference: outcome.image.reference, id: outcome.image.id };
     await cache?.store(data, { set, image });
     return { ok: true, set, logPath, image: { ...image, ...(toolchain === undefined ? {} : { toolchain }) } };

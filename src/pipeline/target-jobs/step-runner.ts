@@ -44,8 +44,12 @@ export interface StepRequest {
   signal?: AbortSignal;
   /** `name==version` for error messages. */
   package: string;
-  /** Set for steps that compile: they get farm's toolchain (hybrid compiler, ccache) where it applies. */
-  compile?: { crossCompile?: boolean };
+  /**
+   * Set for steps that compile: they get farm's toolchain (hybrid compiler,
+   * ccache) where it applies. `crossCompile` is the recipe's setting,
+   * `planned` the compiler the build's identity names (see compiler-mode.ts).
+   */
+  compile?: { crossCompile?: boolean; planned?: string | null };
 }
 
 export interface StepOutcome extends RunResult {
@@ -61,29 +65,25 @@ export interface CompilerIdentity {
   readonly toolchain: HostToolchain | undefined;
 }
 
-/** What a build of `target` in `image` on `host` compiles with; `crossCompile` is the recipe's setting. */
+/** What a build of `target` in `image` on `host` compiles with (`compile` as in `StepRequest`; none: the host's choice). */
 export async function compilerFor(
   env: Pick<StepEnvironment, 'toolchains'>,
   host: DockerHost,
   target: Target,
   image: BuilderImage,
-  crossCompile?: boolean,
+  compile: StepRequest['compile'] = {},
 ): Promise<CompilerIdentity> {
   const toolchain = await env.toolchains?.get(host.client, host.name);
   const decision = decideCompiler({
     target,
     hostNative: host.native,
     hostSetting: host.crossCompile,
-    recipeSetting: crossCompile,
+    recipeSetting: compile.crossCompile,
     imageMatchesToolchain: image.bootstrapLabelled,
-    toolchainAvailable: toolchain !== undefined,
+    toolchainId: toolchain?.id,
+    planned: compile.planned,
   });
   return { decision, toolchain };
-}
-
-/** The identity string of a compiler: the toolchain image id in hybrid mode, else nothing (the image's own compiler). */
-export function compilerIdentity(compiler: CompilerIdentity): string | undefined {
-  return compiler.decision.mode === 'hybrid' ? compiler.toolchain?.id : undefined;
 }
 
 /** The toolchain part of a compiling step: hybrid compiler and/or ccache, or nothing. */
@@ -128,11 +128,14 @@ export async function runStep(env: StepEnvironment, request: StepRequest): Promi
     const image = await env.images.get(h.client, h.name, request.targetId, request.python);
     const step = await request.step(image);
     if (step.cache !== false) await cacheVolume(env, h, request.targetId, image);
-    const compiler = await compilerFor(env, h, target, image, request.compile?.crossCompile);
+    const compiler = await compilerFor(env, h, target, image, request.compile);
     const toolchain = request.compile === undefined ? undefined : toolchainUse(h, compiler, image, step.cache !== false);
     if (request.compile !== undefined) {
       const tools = toolchain === undefined ? 'no toolchain' : `${toolchain.ccache ? 'ccache, ' : ''}toolchain ${compiler.toolchain?.image}@${compiler.toolchain?.id}`;
       await appendFile(request.logPath, `# farm: compiler: ${compiler.decision.mode} (${compiler.decision.reason}); ${tools}\n`);
+      if (!compiler.decision.matchesPlan) {
+        await appendFile(request.logPath, `# farm: this host does not compile as planned: the wheel is recorded with the compiler that ran, a failure is not cached\n`);
+      }
     }
     const spec = buildContainerSpec(
       { ...step, ...(toolchain === undefined ? {} : { toolchain }), image: image.reference, platform: target.platform },

@@ -16,10 +16,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDir } from '../../../src/config/load-config.js';
 import type { FarmConfig } from '../../../src/config/schema.js';
+import { plannedCompiler } from '../../../src/docker/compiler-mode.js';
 import { toolchainImageName } from '../../../src/images/toolchain-image.js';
 import { openEngine } from '../../../src/pipeline/index.js';
 import { buildLogPath } from '../../../src/pipeline/contract/log-paths.js';
 import type { RequestStatus } from '../../../src/pipeline/contract/request-types.js';
+import { readProjectInventory } from '../../../src/repository/inventory-store.js';
+import { repositoryPaths } from '../../../src/repository/repository-paths.js';
 import { parseWheelFilename } from '../../../src/wheels/wheel-filename.js';
 import { watchCompilerProcesses, type CompilerProcess } from '../../support/compiler-processes.js';
 import { buildUpstream } from '../../support/upstream/build-upstream.js';
@@ -72,13 +75,15 @@ async function runFarm(label: 'hybrid' | 'emulated', hostExtra: string): Promise
   const prefix = `farm-it-hybrid-${id}-${label}`;
   const volumePrefix = `farm-hybrid-it-${id}-${label}-`;
   const recorder = await recordContainerStarts();
-  const watcher = watchCompilerProcesses();
+  let requestId: string | undefined;
+  // Only this farm's build containers are sampled (cheap on a busy machine).
+  const watcher = watchCompilerProcesses((container) => recorder.starts.some((s) => s.id === container && s.request === requestId && s.job.startsWith('build-')));
   const engine = await openEngine(config, { prefix, workers: { cacheVolumePrefix: volumePrefix, concurrency: 2 } });
   try {
     await mkdir(root, { recursive: true });
     const requirements = path.join(root, 'requirements.txt');
     await writeFile(requirements, `${PACKAGES.join('\n')}\n`);
-    const requestId = await engine.submit({ requirements: [requirements], targets: [...TARGETS] });
+    requestId = await engine.submit({ requirements: [requirements], targets: [...TARGETS] });
     for await (const _event of engine.watch(requestId)) {
       // drain: the request is done when the stream ends
     }
@@ -192,8 +197,18 @@ describe('hybrid and emulated wheels', () => {
     expect(await wheelsIn(farms.hybrid.config.root, 'glibc')).toEqual(await wheelsIn(farms.emulated.config.root, 'glibc'));
   });
 
-  it('differ in build identity: the compiler is part of it', () => {
+  it('differ in build identity: the compiler is part of it, and each wheel records the one that built it', async () => {
     const jobs = (farm: Farm) => farm.status.rows.map((r) => r.jobId).sort();
     expect(jobs(farms.hybrid)).not.toEqual(jobs(farms.emulated));
+    const toolchainId = (await docker.getImage(toolchainImageName('bookworm')).inspect()).Id;
+    for (const label of ['hybrid', 'emulated'] as const) {
+      const paths = repositoryPaths(farms[label].config.root, 'glibc');
+      const built = PACKAGES.flatMap((p) => readProjectInventory(paths, p)?.files ?? []).map((f) => f.build?.image ?? '');
+      expect(built).toHaveLength(TARGETS.length * PACKAGES.length);
+      for (const image of built) {
+        expect(image).toMatch(/^farm\/builder-glibc-(armv7|aarch64):bootstrap-py3\.11@sha256:[0-9a-f]{64}/);
+        expect(plannedCompiler(image), image).toBe(label === 'hybrid' ? toolchainId : null);
+      }
+    }
   });
 });

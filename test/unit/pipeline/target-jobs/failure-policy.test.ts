@@ -16,6 +16,7 @@ const context = { target: 'glibc-x86_64', package: 'p==1.0', logPath: '/l', logT
 describe('failure policy', () => {
   it.each([
     ['compiler error', new BuildFailedError(context, 1), true, true],
+    ['compiler error on a host that compiled otherwise than planned', new BuildFailedError(context, 1, { cacheable: false }), true, false],
     ['wheel refused by the repository', new WheelRejectedError('p.whl', 'bad'), true, true],
     ['invalid job data', new ConfigError('job', []), true, true],
     ['timeout', new BuildTimeoutError(context, 1000), true, false],
