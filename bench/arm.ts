@@ -179,8 +179,11 @@ async function main(): Promise<void> {
   try {
     for (const mode of modes) {
       const t0 = performance.now();
-      results.set(mode.label, await buildMode(mode, dir, `${server.url}/simple/`, reqFile, images));
-      console.log(`bench/arm: ${mode.label} done in ${seconds(performance.now() - t0)} (request wall time)`);
+      const times = await buildMode(mode, dir, `${server.url}/simple/`, reqFile, images);
+      results.set(mode.label, times);
+      // Each mode's figures as soon as it ends: a long run that is cut short still says something.
+      const each = SDISTS.map((s) => `${s.project} ${seconds(times.get(s.project) ?? NaN)}`).join(', ');
+      console.log(`bench/arm: ${mode.label} done in ${seconds(performance.now() - t0)} (request wall time); build containers: ${each}`);
     }
   } finally {
     await server.close();
