@@ -111,10 +111,10 @@ beforeAll(async () => {
   dir = await mkdtemp('/tmp/farm-hybrid-it-');
   await buildUpstream(path.join(dir, 'upstream'), { fixtures: PACKAGES });
   upstream = await serveStatic(path.join(dir, 'upstream'));
-  // One after the other: the process table is sampled per farm.
+  // One after the other: two farms' emulated builds at once would only share the same two cores.
   farms.hybrid = await runFarm('hybrid', '');
   farms.emulated = await runFarm('emulated', 'off');
-}, 60 * 60_000);
+}, 90 * 60_000);
 
 afterAll(async () => {
   for (const farm of Object.values(farms)) {
