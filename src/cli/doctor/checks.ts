@@ -4,6 +4,7 @@
  * only through `DoctorProbes`, so tests can simulate any broken host.
  */
 import type { DockerHostConfig, FarmConfig } from '../../config/schema.js';
+import { TOOLCHAIN_ARCHES } from '../../images/toolchain-image.js';
 import type { DockerPlatform, Target } from '../../targets/catalog.js';
 
 /** `warn` does not fail `farm doctor`; `fail` makes it exit 1. */
@@ -53,6 +54,8 @@ export interface DoctorProbes {
   image(target: Target, python: string): Promise<ImageProbe>;
   /** Free bytes on the filesystem holding `dir` (or its nearest existing parent). */
   freeSpace(dir: string): Promise<{ path: string; freeBytes: number }>;
+  /** Whether the cross toolchain image (hybrid ARM builds, ccache) is present on the engine. */
+  toolchain(): Promise<{ image: string; present: boolean }>;
 }
 
 /** What doctor checks. */
@@ -177,6 +180,27 @@ async function imageChecks(input: DoctorInput, probes: DoctorProbes): Promise<Ch
   return results;
 }
 
+/**
+ * The cross toolchain, when ARM targets are built on an x86_64 engine that
+ * may use it: without it they still build, fully under qemu (a warning).
+ */
+async function toolchainCheck(input: DoctorInput, native: Set<string>, probes: DoctorProbes): Promise<CheckResult[]> {
+  const arm = input.targets.filter((t) => !native.has(t.platform) && TOOLCHAIN_ARCHES.includes(t.arch));
+  const mayUse = input.config.docker.hosts.some((h) => h.crossCompile !== false);
+  if (!native.has('linux/amd64') || arm.length === 0 || !mayUse) return [];
+  const probe = await probes.toolchain();
+  const name = 'cross toolchain';
+  if (probe.present) return [{ name, status: 'ok', detail: `${probe.image}: ${arm.map((t) => t.id).join(', ')} compile natively (hybrid), with ccache` }];
+  return [
+    {
+      name,
+      status: 'warn',
+      detail: `${probe.image} is not present: ${arm.map((t) => t.id).join(', ')} build fully under qemu (several times slower), and no build gets ccache`,
+      fix: `farm images bootstrap --targets ${arm[0]!.id}`,
+    },
+  ];
+}
+
 async function diskCheck(input: DoctorInput, probes: DoctorProbes): Promise<CheckResult> {
   const min = input.minFreeBytes ?? 2 * GiB;
   const { path, freeBytes } = await probes.freeSpace(input.config.root);
@@ -203,6 +227,7 @@ export async function runDoctor(input: DoctorInput, probes: DoctorProbes): Promi
     ...(await binfmtChecks(input, docker.native, probes)),
     await redisCheck(input, probes),
     ...(dockerUp ? await imageChecks(input, probes) : []),
+    ...(dockerUp ? await toolchainCheck(input, docker.native, probes) : []),
     await diskCheck(input, probes),
   ];
 }

@@ -14,6 +14,7 @@ import { BINFMT_DIR, readBinfmtStatus } from '../../docker/binfmt.js';
 import { dockerClientFor } from '../../docker/docker-hosts.js';
 import { nativePlatform, QEMU_HANDLER } from '../../docker/host-placement.js';
 import { presentImages, selectImage, type PresentImage } from '../../images/index.js';
+import { toolchainImageName } from '../../images/toolchain-image.js';
 import { FarmError } from '../../errors.js';
 import { checkRedis } from '../../redis/check-redis.js';
 import { redisOptions } from '../../redis/redis-connection.js';
@@ -120,6 +121,10 @@ export function hostProbes(config: FarmConfig, env: NodeJS.ProcessEnv, binfmtDir
             ? `farm images bootstrap --targets ${target.id} --python ${python}`
             : `farm images pull --targets ${target.id}   (offline: farm images bootstrap --targets ${target.id} --python ${python})`,
       };
+    },
+    async toolchain() {
+      const image = toolchainImageName(config.images.suite);
+      return { image, present: (await listPresent()).some((p) => p.tags.includes(image)) };
     },
     async freeSpace(dir) {
       const existing = await nearestExisting(dir);

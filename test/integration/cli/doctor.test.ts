@@ -60,6 +60,8 @@ describe('farm doctor', () => {
     expect(out).toMatch(/^ok {4}redis +embedded mode: \S*redis-server$/m);
     expect(out).toMatch(/^(ok {2}|warn) {2}disk +[\d.]+ GiB free in /m);
     expect(out).toMatch(/^\S+ +image glibc-x86_64 py3\.11 /m);
+    // Present on this machine (the ARM tests need it): hybrid armv7 builds.
+    expect(out).toMatch(/^ok {4}cross toolchain +farm\/cross-toolchain:bootstrap-bookworm: glibc-armv7 compile natively \(hybrid\), with ccache$/m);
   });
 
   it('passes the binfmt check once qemu-arm is enabled', async () => {

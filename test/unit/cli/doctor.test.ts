@@ -17,6 +17,7 @@ function healthy(overrides: Partial<DoctorProbes> = {}): DoctorProbes {
     which: async (binary) => `/usr/bin/${binary}`,
     image: async (target, python) => ({ image: `farm/builder-${target.id}:bootstrap-py${python}`, source: 'bootstrap', present: true }),
     freeSpace: async (dir) => ({ path: dir, freeBytes: 100 * GiB }),
+    toolchain: async () => ({ image: 'farm/cross-toolchain:bootstrap-bookworm', present: true }),
     ...overrides,
   };
 }
@@ -38,6 +39,7 @@ describe('runDoctor', () => {
       ['image glibc-x86_64 py3.11', 'ok'],
       ['image glibc-armv7 py3.11', 'ok'],
       ['image musl-x86_64 py3.11', 'ok'],
+      ['cross toolchain', 'ok'],
       ['disk', 'ok'],
     ]);
   });
@@ -82,6 +84,16 @@ describe('runDoctor', () => {
       { image: async (t, py) => ({ image: `farm/builder-${t.id}:bootstrap-py${py}`, source: 'bootstrap', present: t.id !== 'musl-x86_64' }) },
       'image musl-x86_64 py3.11',
       { status: 'fail', fix: 'farm images bootstrap --targets musl-x86_64 --python 3.11' },
+    ],
+    [
+      'cross toolchain missing: ARM builds still work, fully emulated',
+      { toolchain: async () => ({ image: 'farm/cross-toolchain:bootstrap-bookworm', present: false }) },
+      'cross toolchain',
+      {
+        status: 'warn',
+        detail: 'farm/cross-toolchain:bootstrap-bookworm is not present: glibc-armv7 build fully under qemu (several times slower), and no build gets ccache',
+        fix: 'farm images bootstrap --targets glibc-armv7',
+      },
     ],
     [
       'disk nearly full',
@@ -129,6 +141,13 @@ describe('runDoctor', () => {
       'binfmt glibc-armv7',
       'binfmt musl-x86_64',
     ]);
+  });
+
+  it('checks no cross toolchain where none would be used: every host sets crossCompile: false, or an ARM engine', async () => {
+    const off = await runDoctor(input('docker: { hosts: [{ name: local, url: "unix:///var/run/docker.sock", crossCompile: false }] }'), healthy());
+    expect(byName(off, 'cross toolchain')).toBeUndefined();
+    const arm = await runDoctor(input(), healthy({ pingDocker: async () => ({ ok: true, version: '24.0', platform: 'linux/arm64' }) }));
+    expect(byName(arm, 'cross toolchain')).toBeUndefined();
   });
 
   it('skips image checks when no engine answers, and judges foreign by the machine', async () => {
