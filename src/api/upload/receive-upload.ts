@@ -4,13 +4,13 @@
  * computed. Nothing is published here; the caller verifies and collects, and
  * removes the temporary file in every case.
  */
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Multipart } from '@fastify/multipart';
+import { tempNameFor } from '../../files/atomic-file.js';
 import { digestingStream } from '../../files/hash-file.js';
 
 /** The file part as received. */
@@ -79,7 +79,7 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, options: Re
       }
       options.onFile?.(part.filename, fields);
       await mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
-      tmp = path.join(options.tmpDir, `upload-${process.pid}-${randomBytes(8).toString('hex')}`);
+      tmp = tempNameFor(path.join(options.tmpDir, 'upload'));
       const digesting = digestingStream();
       await pipeline(part.file, digesting.stream, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
       if (part.file.truncated) throw new UploadTooLarge(options.limitBytes);

@@ -26,6 +26,7 @@ import { regenerateIndex } from '../../index/regenerate-index.js';
 import { collectWheel } from '../../repository/add-wheels.js';
 import { BuildProvenance } from '../../repository/inventory-schema.js';
 import { checkWheelName } from '../../repository/check-wheel-name.js';
+import { removeStaleTempFiles } from '../../repository/stale-temp-files.js';
 import type { TokenRecord } from '../../tokens/token-record.js';
 import type { ScopeCatalog } from '../../tokens/token-scope.js';
 import { validate } from '../../validation/validate.js';
@@ -86,6 +87,8 @@ export async function registerUploadRoute(app: FastifyInstance, deps: UploadRout
   const limitBytes = config.api.uploadLimitBytes;
   const repositories = new Set(catalog.targets.map((t) => catalog.repositoryOf(t)));
   const tmpDir = path.join(stateDir(config), 'uploads');
+  // An API killed mid-upload (kill -9, a crash) leaves its partial copy here; nothing else removes it.
+  removeStaleTempFiles([tmpDir]);
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     let file: ReceivedFile | undefined;
