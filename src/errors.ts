@@ -267,7 +267,8 @@ export class AccessDeniedError extends FarmError {
   readonly code = 'E_ACCESS_DENIED';
   readonly exitCode = ExitCode.usage;
   readonly retryable = false;
-  readonly cacheable = true;
+  // The token's problem, not the package's: another worker (or a new token) may build it.
+  readonly cacheable = false;
   constructor(
     readonly status: 401 | 403,
     message: string,
@@ -275,6 +276,18 @@ export class AccessDeniedError extends FarmError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * This worker can't finish the job but another one can: its token was
+ * revoked, so it may deliver nothing more. The job goes back to the queue as
+ * it was (no attempt counted, no result recorded) and the worker stops.
+ */
+export class JobHandedBackError extends FarmError {
+  readonly code = 'E_HANDED_BACK';
+  readonly exitCode = ExitCode.failure;
+  readonly retryable = true;
+  readonly cacheable = false;
 }
 
 /** Something named does not exist: a request id, a project, an image. */
@@ -322,6 +335,7 @@ function meaningOfCode(): Map<string, FailureMeaning> {
       new TransientError(''),
       new WheelRejectedError('', ''),
       new AccessDeniedError(401, ''),
+      new JobHandedBackError(''),
       new NotFoundError(''),
       new CancelledError(''),
     ].map((e): [string, FailureMeaning] => [e.code, { retryable: e.retryable, cacheable: e.cacheable }]),

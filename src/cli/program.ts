@@ -3,9 +3,9 @@
  * `commands/<name>.ts` and registers itself here; the feature modules do the
  * work, commands only parse options, call them and print.
  */
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { ExitCode } from '../errors.js';
+import { farmVersion } from '../farm-version.js';
 import { registerBuild } from './commands/build.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerImages } from './commands/images.js';
@@ -21,16 +21,6 @@ import { registerWorker } from './commands/worker.js';
 import { registerWorkers } from './commands/workers.js';
 import type { CliContext } from './context.js';
 import { examples } from './options.js';
-
-/** farm's version, from package.json (two levels up from both src/cli and dist/cli). */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 /** Builds the program. Commands store their exit code in `result`. */
 export function buildProgram(ctx: CliContext, result: { code: ExitCode }): Command {
@@ -51,7 +41,7 @@ export function buildProgram(ctx: CliContext, result: { code: ExitCode }): Comma
     .enablePositionalOptions();
   program
     .description('build, collect and serve Python wheels for glibc, musl and ARM targets')
-    .version(packageVersion(), '-V, --version')
+    .version(farmVersion(), '-V, --version')
     .option(CONFIG_FLAGS, CONFIG_HELP)
     .addHelpText(
       'after',

@@ -112,6 +112,15 @@ export interface WorkerOptions extends ConnectionOptions {
   cacheVolumePrefix?: string;
   /** Timing knobs; the defaults suit production, tests shorten them. */
   tuning?: WorkerTuning;
+  /**
+   * Run as a remote worker: no repository root. Published wheels are read
+   * from the served index; wheels and build logs go to farm api at
+   * `serverUrl`, authenticated by the worker token in `tokenFile`. A remote
+   * worker takes resolve and build jobs of its targets only (no request or
+   * mirror jobs), and stops when its token is revoked, handing back the jobs
+   * it holds.
+   */
+  remote?: { serverUrl: string; tokenFile: string };
 }
 
 /**
@@ -133,6 +142,8 @@ export interface WorkerTuning {
   sweepIntervalMs?: number;
   /** Fallback poll of job states by the request job (default 2 s). */
   pollMs?: number;
+  /** How often a remote worker checks its token is still valid (default 15 s). */
+  tokenCheckMs?: number;
 }
 
 /** Running workers of one process. */
@@ -142,4 +153,10 @@ export interface WorkerPool {
   readonly targets: readonly string[];
   /** Stops taking jobs, waits for running ones, closes connections. */
   close(): Promise<void>;
+  /**
+   * Settles when the pool stopped by itself: rejects with the reason (a
+   * remote worker's token was revoked: `AccessDeniedError`); never settles
+   * otherwise.
+   */
+  readonly stopped: Promise<never>;
 }

@@ -1,9 +1,10 @@
 /**
  * What the pipeline needs from the repositories (issue 4's collector and
  * index), as a small interface: the planner reads inventories, build and
- * mirror jobs collect wheels, the request job regenerates indexes. The
- * adapter over `src/repository` and `src/index` lives in
- * `repository-adapter.ts`.
+ * mirror jobs collect wheels, the request job regenerates indexes. Two
+ * adapters: the main host's over `src/repository` and `src/index`
+ * (`worker/repository-adapter.ts`), and a remote worker's over the served
+ * index and farm api's upload API (`src/remote/remote-repository.ts`).
  */
 
 /** Outcome of collecting one wheel. */
@@ -47,6 +48,23 @@ export interface RepositoryPort {
   collect(repository: string, wheelPath: string, options?: CollectOptions): Promise<CollectOutcome>;
   /** Regenerates the repository's index (incrementally). */
   regenerateIndex(repository: string): Promise<void>;
-  /** Host directory holding the repository's wheels (mounted read-only into smoke tests). */
+  /** Where pip in a build container finds the repository's wheels (resolution, smoke tests). */
+  wheelSource(repository: string): WheelSource;
+}
+
+/** Where pip inside a build container finds a repository's published wheels. */
+export type WheelSource =
+  /** A directory on the worker's host (the main host's repository): mounted read-only, `--find-links`. */
+  | { readonly kind: 'directory'; readonly hostPath: string }
+  /** A PEP 503 index URL (a remote worker reads the served index): `--extra-index-url`. */
+  | { readonly kind: 'index'; readonly url: string };
+
+/**
+ * The main host's repositories: the port, plus their directories, which only
+ * a process with the repository root has. The request job (which runs there)
+ * copies a reused pure wheel from one repository into another by its path.
+ */
+export interface LocalRepositoryPort extends RepositoryPort {
+  /** `<root>/<repo>/packages`. */
   packagesDir(repository: string): string;
 }

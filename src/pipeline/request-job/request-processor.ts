@@ -20,7 +20,7 @@ import { planBuilds, type InventoryWheel, type PlanTarget } from './build-plan.j
 import { RequestJobData, ResolveResult, type RequestStep } from '../contract/job-data.js';
 import { resolveJobId } from '../contract/job-ids.js';
 import { resolveLogPath } from '../contract/log-paths.js';
-import type { RepositoryPort } from '../contract/repository-port.js';
+import type { LocalRepositoryPort } from '../contract/repository-port.js';
 import type { StatusEvent, StatusMessage } from '../contract/request-lifecycle.js';
 import { FINAL_REQUEST_STATES, countRows, type PackageRow, type RequestStatus } from '../contract/request-types.js';
 import type { RequestStore, StoredRequest } from '../store/request-store.js';
@@ -32,7 +32,7 @@ export interface OrchestratorDeps extends BuildStepPorts {
   config: FarmConfig;
   store: RequestStore;
   /** The repositories: inventories for the planner, index regeneration, reused wheels. */
-  repo: RepositoryPort;
+  repo: LocalRepositoryPort;
   stateDir: string;
   log: (line: string) => void;
   /** The recipes in force now (reloaded per request: users edit them between requests). */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { JobsOptions } from 'bullmq';
 import type { BuildJobData, MirrorJobData, TaskResult } from '../contract/job-data.js';
 import type { BuildPlan, BuildTask } from '../contract/plan.js';
-import type { RepositoryPort } from '../contract/repository-port.js';
+import type { LocalRepositoryPort } from '../contract/repository-port.js';
 import { rowKey, type PackageRow } from '../contract/request-types.js';
 import { JOB_NAMES } from '../store/keys.js';
 import { JOB_OPTIONS } from '../store/queues.js';
@@ -45,7 +45,7 @@ export interface BuildStepPorts {
   readonly waiter: TaskWatch;
   readonly results: TaskRecords;
   /** Collects a reused pure wheel into another repository. */
-  readonly repo: Pick<RepositoryPort, 'collect' | 'packagesDir'>;
+  readonly repo: Pick<LocalRepositoryPort, 'collect' | 'packagesDir'>;
   /** Poll interval: the fallback when a queue event is missed. */
   readonly pollMs: number;
 }

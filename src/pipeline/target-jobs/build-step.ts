@@ -35,6 +35,7 @@ import { servingWheel } from '../../repository/serving-wheel.js';
 import { readWheelEntries } from '../../repository/wheel-entries.js';
 import { classifyFailedPipStep, PIP_DEBUG_LOG } from './pip-failure.js';
 import { smokeModules } from './wheel-modules.js';
+import { repositoryAccess } from './wheel-source-access.js';
 import { BUILD_GID, BUILD_UID, createWorkDir } from './work-dir.js';
 
 /** Everything a build needs besides its job data. */
@@ -214,12 +215,14 @@ export async function runBuild(
     const wheelDir = path.join(work.input, 'wheel');
     await mkdir(wheelDir, { recursive: true });
     await copyFile(wheelPath, path.join(wheelDir, wheel));
-    const packagesDir = env.repo.packagesDir(data.repository);
-    await mkdir(packagesDir, { recursive: true });
+    const source = env.repo.wheelSource(data.repository);
+    if (source.kind === 'directory') await mkdir(source.hostPath, { recursive: true });
+    const repository = repositoryAccess(source);
     const smokeConfig: SmokeDriverConfig = {
       python,
       wheel: `/in/wheel/${wheel}`,
-      findLinks: ['/repo', '/in/wheel'],
+      findLinks: [...repository.findLinks, '/in/wheel'],
+      indexUrls: [...repository.indexUrls],
       modules,
     };
     await writeFile(path.join(farmDir, 'smoke.json'), JSON.stringify(smokeConfig), { mode: 0o644 });
@@ -235,10 +238,8 @@ export async function runBuild(
       package: pkg,
       step: () => ({
         argv: [python, '/in/farm/smoke.py', '/in/farm/smoke.json'],
-        inputs: [
-          { hostPath: work.input, containerPath: '/in' },
-          { hostPath: packagesDir, containerPath: '/repo' },
-        ],
+        env: pipTrustEnv(repository.indexUrls),
+        inputs: [{ hostPath: work.input, containerPath: '/in' }, ...repository.mounts],
         cache: false,
       }),
     });

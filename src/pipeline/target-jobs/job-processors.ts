@@ -7,12 +7,13 @@
  */
 import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type { FarmConfig } from '../../config/schema.js';
-import { BuildFailedError, BuildTimeoutError, CancelledError, ConfigError, FarmError } from '../../errors.js';
+import { BuildFailedError, BuildTimeoutError, CancelledError, ConfigError, FarmError, JobHandedBackError } from '../../errors.js';
 import { isCacheableFailure, isFinalFailure } from './failure-policy.js';
 import { validate } from '../../validation/validate.js';
 import { runBuild, type BuildEnvironment } from './build-step.js';
 import { BuildJobData, MirrorJobData, ResolveJobData, type ResolveResult, type TaskResult } from '../contract/job-data.js';
 import { buildLogPath, mirrorLogPath, resolveLogPath } from '../contract/log-paths.js';
+import type { LogDelivery, LogSink } from '../contract/log-sink.js';
 import { runMirror, type MirrorEnvironment } from './mirror-step.js';
 import type { RequestStore } from '../store/request-store.js';
 import { runResolve } from './resolve-step.js';
@@ -26,7 +27,27 @@ export interface ProcessorDeps {
   results: TaskResults;
   build: BuildEnvironment;
   mirror: MirrorEnvironment;
+  /** Where job logs go for `farm logs` (the main host's own disk, or shipped there by a remote worker). */
+  logs: LogSink;
   log: (line: string) => void;
+}
+
+/**
+ * The abort reason a worker gives its running jobs when it may deliver
+ * nothing more (its token was revoked): they go back to the queue.
+ */
+export const HAND_BACK = 'hand-back';
+
+/** The job can't be finished here: hand it back rather than record a failure. */
+function handedBack(error: unknown, signal: AbortSignal | undefined): JobHandedBackError | undefined {
+  if (error instanceof JobHandedBackError) return error;
+  if (signal?.aborted === true && signal.reason === HAND_BACK) return new JobHandedBackError('this worker stopped delivering: the job goes back to the queue', { cause: error });
+  return undefined;
+}
+
+/** Delivers the rest of a log after a failure, without hiding that failure. */
+async function finishQuietly(delivery: LogDelivery, fallback: string): Promise<string> {
+  return delivery.finish().catch(() => fallback);
 }
 
 /** The message, plus the log's last lines for build failures (the compiler's error is there). */
@@ -54,15 +75,20 @@ async function processResolve(deps: ProcessorDeps, job: Job, signal: AbortSignal
   const data = validate(ResolveJobData, job.data, `job ${job.id ?? '?'} data`);
   const logPath = resolveLogPath(deps.build.stateDir, data.requestId, data.target, data.python);
   if (await deps.store.isCancelled(data.requestId)) return { ok: false, error: 'cancelled', logPath };
+  const delivery = await deps.logs.open(logPath, { requestId: data.requestId, name: '_resolve', target: data.target, python: data.python });
   try {
-    return await runResolve(deps.build, data, {
+    const result = await runResolve(deps.build, data, {
       jobId: job.id!,
       timeoutMs: deps.config.timeouts.resolveSeconds * 1000,
       ...(signal !== undefined ? { signal } : {}),
     });
+    return { ...result, logPath: await delivery.finish() };
   } catch (error) {
-    if (error instanceof ConfigError || isFinalFailure(error)) return { ok: false, error: describe(error), logPath };
+    const back = handedBack(error, signal);
+    if (back !== undefined) throw back;
+    if (error instanceof ConfigError || isFinalFailure(error)) return { ok: false, error: describe(error), logPath: await finishQuietly(delivery, logPath) };
     deps.log(`resolve ${job.id}: attempt ${job.attemptsMade + 1} failed: ${describe(error)}`);
+    await finishQuietly(delivery, logPath);
     throw error;
   }
 }
@@ -84,6 +110,7 @@ async function processBuild(deps: ProcessorDeps, job: Job, signal: AbortSignal |
     throw new UnrecoverableError('cancelled: every request that asked for this build was cancelled');
   }
   deps.log(`build ${data.name}==${data.version} ${data.target} py${data.python}: start (attempt ${job.attemptsMade + 1})`);
+  const delivery = await deps.logs.open(logPath, { requestId: data.requestId, name: data.name, target: data.target, python: data.python });
   try {
     const outcome = await runBuild(deps.build, data, {
       jobId: job.id!,
@@ -94,7 +121,7 @@ async function processBuild(deps: ProcessorDeps, job: Job, signal: AbortSignal |
       ...base,
       state: outcome.state,
       wheel: outcome.wheel,
-      logPath: outcome.logPath,
+      logPath: await delivery.finish(),
       durationMs: Date.now() - startedAt,
       containerMs: outcome.containerMs,
       containers: outcome.containers,
@@ -104,13 +131,19 @@ async function processBuild(deps: ProcessorDeps, job: Job, signal: AbortSignal |
     deps.log(`build ${data.name}==${data.version} ${data.target} py${data.python}: ${outcome.state} ${outcome.wheel}`);
     return result;
   } catch (error) {
+    const back = handedBack(error, signal);
+    if (back !== undefined) {
+      deps.log(`build ${data.name}==${data.version} ${data.target} py${data.python}: handed back: ${back.message}`);
+      throw back;
+    }
     const final = isFinalFailure(error);
     deps.log(`build ${data.name}==${data.version} ${data.target} py${data.python}: ${final ? 'failed' : 'will retry'}: ${describe(error)}`);
+    const deliveredLog = await finishQuietly(delivery, logPath);
     if (final || isLastAttempt(job)) {
       await deps.results.write({
         ...base,
         state: error instanceof CancelledError ? 'cancelled' : 'failed',
-        logPath,
+        logPath: deliveredLog,
         error: describe(error),
         deterministic: isCacheableFailure(error),
         durationMs: Date.now() - startedAt,

@@ -2,12 +2,13 @@
  * The pip command lines farm runs in containers, as argv arrays. Pure.
  */
 import { interpreterPath } from '../../images/image-names.js';
+import type { RepositoryAccess } from './wheel-source-access.js';
 
 /**
  * pip's resolution: `install --dry-run --ignore-installed --report` against
  * the upstream index, reading `/in/requirements.txt` (and `/in/constraints.txt`)
- * and writing `/out/report.json`. `findLinks` adds the target's repository
- * (mounted read-only): pip then prefers the wheel farm already has to the
+ * and writing `/out/report.json`. `repository` adds the target's repository
+ * (mounted read-only, or the served index): pip then prefers the wheel farm already has to the
  * sdist of the same version and reads its metadata instead of building it,
  * which makes resolving an already-built set cheap, and the report says
  * which packages need nothing.
@@ -23,7 +24,7 @@ export function resolveArgv(
   indexUrl: string,
   extraIndexUrls: readonly string[],
   withConstraints: boolean,
-  findLinks: readonly string[] = [],
+  repository: Pick<RepositoryAccess, 'findLinks' | 'indexUrls'> = { findLinks: [], indexUrls: [] },
   buildIsolation = true,
 ): string[] {
   return [
@@ -40,8 +41,8 @@ export function resolveArgv(
     '/out/report.json',
     '--index-url',
     indexUrl,
-    ...extraIndexUrls.flatMap((url) => ['--extra-index-url', url]),
-    ...findLinks.flatMap((dir) => ['--find-links', dir]),
+    ...[...extraIndexUrls, ...repository.indexUrls].flatMap((url) => ['--extra-index-url', url]),
+    ...repository.findLinks.flatMap((dir) => ['--find-links', dir]),
     ...(withConstraints ? ['-c', '/in/constraints.txt'] : []),
     '-r',
     '/in/requirements.txt',

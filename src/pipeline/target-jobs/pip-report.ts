@@ -75,7 +75,7 @@ function filenameOf(url: string): string {
  * Validates a report and turns it into a `ResolvedSet`. Direct references
  * (local files and directories, VCS URLs) are refused: farm builds what an
  * index serves, so that every wheel has a name, a version and a hash. The one
- * exception is a wheel under `repositoryMount`: farm's own repository,
+ * exception is a wheel under `repositoryUrlPrefix`: farm's own repository,
  * offered to pip with `--find-links`.
  *
  * @throws ConfigError naming `source` for an invalid report or unsupported entries.
@@ -85,7 +85,7 @@ export function parsePipReport(
   target: string,
   python: string,
   source = 'pip report',
-  repositoryMount?: string,
+  repositoryUrlPrefix?: string,
 ): ResolvedSet {
   const report = validate(PipReport, data, source);
   const problems: { path: string; message: string }[] = [];
@@ -94,7 +94,7 @@ export function parsePipReport(
     const info = item.download_info;
     const filename = filenameOf(info.url);
     const fromRepository =
-      repositoryMount !== undefined && info.url.startsWith(`file://${repositoryMount}/`) && filename.endsWith('.whl');
+      repositoryUrlPrefix !== undefined && info.url.startsWith(repositoryUrlPrefix) && filename.endsWith('.whl');
     if (!fromRepository && (info.vcs_info !== undefined || info.dir_info !== undefined || info.url.startsWith('file:'))) {
       problems.push({
         path: `install.${i}`,

@@ -19,9 +19,7 @@ import { getTarget } from '../../targets/parse-targets.js';
 import type { RepositoryPort } from '../contract/repository-port.js';
 import type { ResolveCache } from './resolve-cache.js';
 import { compilerFor, runStep, type StepEnvironment } from './step-runner.js';
-
-/** Where the target's repository is mounted (read-only) in resolve containers. */
-export const REPOSITORY_MOUNT = '/repo';
+import { repositoryAccess } from './wheel-source-access.js';
 import { createWorkDir } from './work-dir.js';
 
 /**
@@ -63,8 +61,9 @@ export async function runResolve(
   try {
     await writeFile(path.join(work.input, 'requirements.txt'), data.requirementsText, { mode: 0o644 });
     const withConstraints = data.constraintsText.trim() !== '';
-    const packagesDir = env.repo.packagesDir(data.repository);
-    await mkdir(packagesDir, { recursive: true });
+    const source = env.repo.wheelSource(data.repository);
+    if (source.kind === 'directory') await mkdir(source.hostPath, { recursive: true });
+    const repository = repositoryAccess(source);
     if (withConstraints) await writeFile(path.join(work.input, 'constraints.txt'), data.constraintsText, { mode: 0o644 });
     const attempt = (buildIsolation: boolean) =>
       runStep(env, {
@@ -77,13 +76,11 @@ export async function runResolve(
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
         package: `resolve py${data.python}`,
         step: () => ({
-          argv: resolveArgv(data.python, data.indexUrl, data.extraIndexUrls, withConstraints, [REPOSITORY_MOUNT], buildIsolation),
-          env: { ...pipTrustEnv([data.indexUrl, ...data.extraIndexUrls]), PIP_LOG: PIP_DEBUG_LOG.containerPath },
+          argv: resolveArgv(data.python, data.indexUrl, data.extraIndexUrls, withConstraints, repository, buildIsolation),
+          // Upstream's and, on a remote worker, the served index's plain-http LAN hosts.
+          env: { ...pipTrustEnv([data.indexUrl, ...data.extraIndexUrls, ...repository.indexUrls]), PIP_LOG: PIP_DEBUG_LOG.containerPath },
           output: { hostPath: work.output, containerPath: '/out' },
-          inputs: [
-            { hostPath: work.input, containerPath: '/in' },
-            { hostPath: packagesDir, containerPath: REPOSITORY_MOUNT },
-          ],
+          inputs: [{ hostPath: work.input, containerPath: '/in' }, ...repository.mounts],
         }),
       });
     // Fast path first: sdist metadata from the image's setuptools. Anything
@@ -115,7 +112,7 @@ export async function runResolve(
       await appendFile(logPath, `# farm: ${error.message}\n`);
       return { ok: false, error: `pip's report could not be read: ${error.message}`, logPath };
     }
-    const set = parsePipReport(report, data.target, data.python, `pip report of ${data.target} py${data.python}`, REPOSITORY_MOUNT);
+    const set = parsePipReport(report, data.target, data.python, `pip report of ${data.target} py${data.python}`, repository.urlPrefix);
     const toolchain = outcome.compiler.decision.toolchain;
     const image = { reference: outcome.image.reference, id: outcome.image.id };
     await cache?.store(data, { set, image });

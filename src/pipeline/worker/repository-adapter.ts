@@ -7,10 +7,10 @@ import { regenerateIndex } from '../../index/regenerate-index.js';
 import { collectWheel } from '../../repository/add-wheels.js';
 import { readProjectInventory } from '../../repository/inventory-store.js';
 import { repositoryPaths } from '../../repository/repository-paths.js';
-import type { RepositoryPort, WheelEntry } from '../contract/repository-port.js';
+import type { LocalRepositoryPort, WheelEntry } from '../contract/repository-port.js';
 
 /** The repositories under `root`. */
-export function repositoryAdapter(root: string): RepositoryPort {
+export function repositoryAdapter(root: string): LocalRepositoryPort {
   return {
     async listWheels(repository, projects) {
       const paths = repositoryPaths(root, repository);
@@ -48,6 +48,9 @@ export function repositoryAdapter(root: string): RepositoryPort {
     },
     async regenerateIndex(repository) {
       await regenerateIndex({ root, repository });
+    },
+    wheelSource(repository) {
+      return { kind: 'directory', hostPath: repositoryPaths(root, repository).packages };
     },
     packagesDir(repository) {
       return repositoryPaths(root, repository).packages;

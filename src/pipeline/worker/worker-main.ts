@@ -28,8 +28,10 @@ const Options = z.strictObject({
       heartbeatTtlSeconds: z.int().positive().optional(),
       sweepIntervalMs: z.int().positive().optional(),
       pollMs: z.int().positive().optional(),
+      tokenCheckMs: z.int().positive().optional(),
     })
     .optional(),
+  remote: z.strictObject({ serverUrl: z.url(), tokenFile: z.string().min(1) }).optional(),
 });
 
 async function main(): Promise<void> {

@@ -1,8 +1,14 @@
 /**
  * The workers of one process: the request orchestrator, one BullMQ worker per
  * served target (resolve and build jobs), and the mirror worker. Also the
- * crash-recovery plumbing: a heartbeat in the worker registry, sweeps of
- * containers whose worker died, stalled-job settings, and the cancel channel.
+ * crash-recovery plumbing: a heartbeat in the worker registry (with what the
+ * worker serves, for `farm workers`), sweeps of containers whose worker died,
+ * stalled-job settings, and the cancel channel.
+ *
+ * A remote worker (`options.remote`) runs the same processors with other
+ * ports: the served index and farm api's upload API instead of a repository
+ * root, build logs shipped to the main host. It serves target queues only,
+ * and when its token is revoked it hands back its jobs and stops.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -25,7 +31,7 @@ import { BuilderImages } from '../../images/builder-images.js';
 import { toolchainImageName } from '../../images/toolchain-image.js';
 import { workerLogPath } from '../contract/log-paths.js';
 import type { WorkerOptions, WorkerPool } from '../contract/engine.js';
-import { mirrorProcessor, targetProcessor, type ProcessorDeps } from '../target-jobs/job-processors.js';
+import { HAND_BACK, mirrorProcessor, targetProcessor, type ProcessorDeps } from '../target-jobs/job-processors.js';
 import { slotPriority } from './slot-priority.js';
 import { withLocalWorkers } from '../../docker/local-workers.js';
 import { DEFAULT_PREFIX, FarmKeys, MIRROR_QUEUE, REQUEST_QUEUE, targetQueue } from '../store/keys.js';
@@ -33,6 +39,11 @@ import { QueueSet } from '../store/queues.js';
 import { checkRedis } from '../../redis/check-redis.js';
 import { redisOptions } from '../../redis/redis-connection.js';
 import { repositoryAdapter } from './repository-adapter.js';
+import { JobGuard } from './job-guard.js';
+import { describeWorker, type WorkerFacts } from './worker-description.js';
+import { LOCAL_LOG_SINK } from '../contract/log-sink.js';
+import { RemoteSession, remoteStateDir } from '../../remote/remote-session.js';
+import { farmVersion } from '../../farm-version.js';
 import { requestProcessor } from '../request-job/request-processor.js';
 import { ResolveCache } from '../target-jobs/resolve-cache.js';
 import { RequestStore } from '../store/request-store.js';
@@ -52,12 +63,16 @@ const MIRROR_CONCURRENCY = 4;
  */
 export async function runWorkers(config: FarmConfig, options: WorkerOptions = {}): Promise<void> {
   const pool = await startWorkers(config, options);
-  await new Promise<void>((resolve) => {
+  const interrupted = new Promise<void>((resolve) => {
     if (options.signal === undefined) return;
     if (options.signal.aborted) resolve();
     else options.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  await pool.close();
+  try {
+    await Promise.race([interrupted, pool.stopped]);
+  } finally {
+    await pool.close();
+  }
 }
 
 /**
@@ -76,7 +91,11 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
   await checkRedis(connection);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const keys = new FarmKeys(prefix);
-  const stateDir = stateDirOf(config);
+  if (options.remote !== undefined && options.orchestrate === true) {
+    throw new UsageError('a remote worker runs no request jobs: they need the repository root of the main host');
+  }
+  const orchestrate = options.remote === undefined && options.orchestrate !== false;
+  const stateDir = options.remote === undefined ? stateDirOf(config) : remoteStateDir(config);
   const concurrency = options.concurrency ?? config.concurrency.builds;
 
   const hosts = await connectDockerHosts(config.docker.hosts);
@@ -92,9 +111,13 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
   const targets = options.targets !== undefined ? [...options.targets] : [...TARGETS.keys()].filter(canRun);
   for (const id of targets) placeTarget(hosts, getTarget(id)); // unknown or unplaceable: a clear error now
 
+  const emulated = (id: string) => !hosts.some((h) => h.native.includes(getTarget(id).platform));
+  // A remote worker that may not deliver must not start: a wrong, revoked or too narrow token fails here.
+  const remote = options.remote === undefined ? undefined : await RemoteSession.open(options.remote, targets, log);
+
   const redis = new Redis(connection);
   const subscriber = new Redis(connection);
-  const cleanups: (() => Promise<unknown>)[] = [async () => redis.quit(), async () => subscriber.quit()];
+  const cleanups: (() => Promise<unknown>)[] = [async () => redis.quit(), async () => subscriber.quit(), async () => remote?.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
@@ -106,8 +129,24 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
       prefix: keys.workerRegistryPrefix(),
       ttlSeconds: tuning.heartbeatTtlSeconds ?? 30,
     });
-    const heartbeat = await startHeartbeat(registry, workerId, (registry.ttlSeconds * 1000) / 3, (e) =>
-      log(`heartbeat failed: ${(e as Error).message}`),
+    const guard = new JobGuard();
+    const facts: WorkerFacts = {
+      id: workerId,
+      host: hostname(),
+      pid: process.pid,
+      version: farmVersion(),
+      startedAt: new Date(),
+      targets,
+      emulated,
+      orchestrates: orchestrate,
+      ...(remote === undefined ? {} : { remote: { server: remote.client.origin, token: remote.hello.token } }),
+    };
+    const heartbeat = await startHeartbeat(
+      registry,
+      workerId,
+      (registry.ttlSeconds * 1000) / 3,
+      (e) => log(`heartbeat failed: ${(e as Error).message}`),
+      () => describeWorker(facts, guard.running),
     );
     cleanups.push(() => heartbeat.stop());
 
@@ -128,7 +167,8 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
     sweeper.unref();
     cleanups.push(async () => clearInterval(sweeper));
 
-    const repo = repositoryAdapter(config.root);
+    const local = remote === undefined ? repositoryAdapter(config.root) : undefined;
+    const repo = remote?.repository ?? local!;
     const images = new BuilderImages(config, log);
     const deps: ProcessorDeps = {
       config,
@@ -150,6 +190,7 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
         downloadTimeoutMs: 600_000,
       },
       mirror: { repo, stateDir, workerId, downloadTimeoutMs: 600_000 },
+      logs: remote?.logs ?? LOCAL_LOG_SINK,
     };
     const queues = new QueueSet(connection, prefix);
     cleanups.push(() => queues.close());
@@ -168,13 +209,13 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
       worker.on('error', (error) => log(`worker ${queue}: ${error.message}`));
       workers.push(worker);
     };
-    if (options.orchestrate !== false) {
+    if (orchestrate && local !== undefined) {
       add(
         REQUEST_QUEUE,
         requestProcessor({
           config,
           store,
-          repo,
+          repo: local,
           results,
           jobs: queues,
           waiter: new TaskWaiter(queues, results),
@@ -191,8 +232,7 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
     // after its last one), emulated targets (the slowest), then builds other
     // builds wait for.
     const overall = new PQueue({ concurrency });
-    const perTarget = targetProcessor(deps);
-    const emulated = (id: string) => !hosts.some((h) => h.native.includes(getTarget(id).platform));
+    const perTarget = guard.wrap(targetProcessor(deps));
     for (const id of targets) {
       add(
         targetQueue(id),
@@ -200,7 +240,8 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
         concurrency,
       );
     }
-    add(MIRROR_QUEUE, mirrorProcessor(deps), MIRROR_CONCURRENCY);
+    // Mirroring writes where the repository is; a remote worker leaves it to the main host.
+    if (remote === undefined) add(MIRROR_QUEUE, guard.wrap(mirrorProcessor(deps)), MIRROR_CONCURRENCY);
     cleanups.push(() => Promise.all(workers.map((w) => w.close())));
 
     // `farm cancel`: job ids arrive on a channel; whichever worker runs one aborts it (and its container).
@@ -208,12 +249,35 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
       for (const worker of workers) if (worker.cancelJob(jobId, 'cancelled')) log(`cancelled job ${jobId}`);
     });
 
+    // A revoked token: take nothing more, hand back what runs (its containers stop), then stop.
+    let stop: (reason: Error) => void = () => {};
+    const stopped = new Promise<never>((_resolve, reject) => (stop = reject));
+    stopped.catch(() => {});
+    remote?.revoked.addEventListener(
+      'abort',
+      () => {
+        guard.handBackAll();
+        for (const worker of workers) {
+          void worker.pause(true).catch(() => {});
+          worker.cancelAllJobs(HAND_BACK);
+        }
+        log(`worker ${workerId}: token refused; handing back ${guard.running.length} job(s) and stopping`);
+        stop(remote.revoked.reason as Error);
+      },
+      { once: true },
+    );
+    remote?.watch(tuning.tokenCheckMs ?? 15_000);
+
     await Promise.all(workers.map((w) => w.waitUntilReady()));
-    log(`worker ${workerId} serving ${targets.join(', ')}${options.orchestrate !== false ? ' and requests' : ''}`);
+    log(
+      `worker ${workerId} serving ${targets.join(', ') || 'no targets'}${orchestrate ? ' and requests' : ''}` +
+        (remote === undefined ? '' : `, delivering to ${remote.client.origin} as '${remote.hello.token}'`),
+    );
     let closing: Promise<void> | undefined;
     return {
       workerId,
       targets,
+      stopped,
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

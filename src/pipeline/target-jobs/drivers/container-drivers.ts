@@ -58,6 +58,8 @@ export interface SmokeDriverConfig {
   /** Container path of the wheel under test. */
   wheel: string;
   findLinks: string[];
+  /** Index URLs of the repository (a remote worker's served index); none: `--no-index`. */
+  indexUrls: string[];
   modules: string[];
   /** Where the wheel is installed (default `/tmp/farm-smoke`). */
   site?: string;

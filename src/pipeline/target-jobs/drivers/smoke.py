@@ -1,8 +1,9 @@
 """farm's smoke-test driver: runs inside a fresh builder container.
 
 Reads the JSON config named by argv[1] (`SmokeDriverConfig` in
-driver-config.ts): installs the new wheel with its dependencies from the
-repository directory only (`--no-index --find-links`), into a private target
+container-drivers.ts): installs the new wheel with its dependencies from
+farm's repository only (its directory with `--no-index --find-links`, or a
+remote worker's served index as the only index), into a private target
 directory, then imports each module in a fresh interpreter. Exits non-zero
 on the first failure. Standard library only, Python >= 3.8.
 """
@@ -19,8 +20,13 @@ def say(text):
 
 
 def install_argv(cfg, site=SITE):
-    """pip's command line: the wheel plus its dependencies, from the find-links directories only."""
-    argv = [cfg["python"], "-m", "pip", "install", "--no-index", "--progress-bar", "off", "--target", site]
+    """pip's command line: the wheel plus its dependencies, from farm's repository only."""
+    argv = [cfg["python"], "-m", "pip", "install", "--progress-bar", "off", "--target", site]
+    indexes = cfg.get("indexUrls") or []
+    if not indexes:
+        argv.append("--no-index")
+    for i, url in enumerate(indexes):
+        argv += ["--index-url" if i == 0 else "--extra-index-url", url]
     for d in cfg["findLinks"]:
         argv += ["--find-links", d]
     argv.append(cfg["wheel"])

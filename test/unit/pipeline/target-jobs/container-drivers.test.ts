@@ -148,18 +148,30 @@ describe('build.py', () => {
 
 describe('smoke.py', () => {
   function smokeConfig(overrides: Partial<SmokeDriverConfig> = {}): SmokeDriverConfig {
-    return { python: FAKE_PYTHON, wheel: '/in/wheel/demo-1.0-py3-none-any.whl', findLinks: ['/repo', '/in/wheel'], modules: ['demo', 'demo_ext'], site: path.join(dir, 'site'), ...overrides };
+    return { python: FAKE_PYTHON, wheel: '/in/wheel/demo-1.0-py3-none-any.whl', findLinks: ['/repo', '/in/wheel'], indexUrls: [], modules: ['demo', 'demo_ext'], site: path.join(dir, 'site'), ...overrides };
   }
 
   it('installs from the find-links directories only, then imports each module in a fresh interpreter', async () => {
     const run = await runDriver('smoke.py', smokeConfig());
     expect(run.code).toBe(0);
     expect(run.calls.map((c) => c.argv)).toEqual([
-      ['-m', 'pip', 'install', '--no-index', '--progress-bar', 'off', '--target', path.join(dir, 'site'), '--find-links', '/repo', '--find-links', '/in/wheel', '/in/wheel/demo-1.0-py3-none-any.whl'],
+      ['-m', 'pip', 'install', '--progress-bar', 'off', '--target', path.join(dir, 'site'), '--no-index', '--find-links', '/repo', '--find-links', '/in/wheel', '/in/wheel/demo-1.0-py3-none-any.whl'],
       ['-c', expect.stringContaining('importlib.import_module'), path.join(dir, 'site'), 'demo'],
       ['-c', expect.stringContaining('importlib.import_module'), path.join(dir, 'site'), 'demo_ext'],
     ]);
     expect(run.stdout).toContain('# farm: smoke test: passed');
+  });
+
+  it("on a remote worker: the served index is pip's only index, the new wheel a find-links directory", async () => {
+    const run = await runDriver(
+      'smoke.py',
+      smokeConfig({ findLinks: ['/in/wheel'], indexUrls: ['http://farm.lan:8000/glibc/simple/'], modules: [] }),
+    );
+    expect(run.code).toBe(0);
+    expect(run.calls[0]!.argv).toEqual([
+      '-m', 'pip', 'install', '--progress-bar', 'off', '--target', path.join(dir, 'site'),
+      '--index-url', 'http://farm.lan:8000/glibc/simple/', '--find-links', '/in/wheel', '/in/wheel/demo-1.0-py3-none-any.whl',
+    ]);
   });
 
   it('fails on the first module that does not import', async () => {

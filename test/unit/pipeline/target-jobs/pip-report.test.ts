@@ -52,9 +52,24 @@ describe('parsePipReport', () => {
 
   it('accepts wheels from farm’s own repository mount, and no other local file', () => {
     const local = report([item('p', 'file:///repo/p-1.0-py3-none-any.whl')]);
-    expect(parsePipReport(local, 't', '3.11', 'r', '/repo').packages[0]).toMatchObject({ fromRepository: true, kind: 'wheel' });
+    expect(parsePipReport(local, 't', '3.11', 'r', 'file:///repo/').packages[0]).toMatchObject({ fromRepository: true, kind: 'wheel' });
     expect(() => parsePipReport(local, 't', '3.11', 'r')).toThrow(ConfigError);
-    expect(() => parsePipReport(report([item('p', 'file:///etc/p-1.0.tar.gz')]), 't', '3.11', 'r', '/repo')).toThrow(ConfigError);
+    expect(() => parsePipReport(report([item('p', 'file:///etc/p-1.0.tar.gz')]), 't', '3.11', 'r', 'file:///repo/')).toThrow(ConfigError);
+  });
+
+  it("a remote worker's repository is the served index: its wheels are farm's, upstream's are not", () => {
+    const prefix = 'https://farm.example/glibc/packages/';
+    const set = parsePipReport(
+      report([item('p', `${prefix}p-1.0-cp311-cp311-linux_armv7l.whl`), item('q', 'https://pypi.example/files/q-1.0-py3-none-any.whl')]),
+      't',
+      '3.11',
+      'r',
+      prefix,
+    );
+    expect(set.packages.map((p) => [p.name, p.fromRepository])).toEqual([
+      ['p', true],
+      ['q', false],
+    ]);
   });
 
   it('accepts report version "0" (pip 22.2/22.3) and refuses unknown versions', () => {

@@ -31,7 +31,7 @@ function cache(pages: Record<string, string>, wheels: string[]) {
     listWheelEntries: async () => wheels.map((filename) => ({ filename, sha256: '0'.repeat(64) })),
     collect: async () => ({ filename: '', added: false }),
     regenerateIndex: async () => {},
-    packagesDir: () => '/x',
+    wheelSource: () => ({ kind: 'directory', hostPath: '/x' }),
   };
   const fetchPage = async (url: string) => {
     const page = pages[url];
