@@ -34,7 +34,7 @@ check() {
   missing=()
   local tool
   # Programs the integration tests start themselves.
-  for tool in docker redis-server redis-cli nginx tmux git openssl python3 twine unshare chromium; do
+  for tool in docker redis-server redis-cli nginx tmux git openssl python3 twine unshare nsenter chromium; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool: not found on PATH")
   done
   if ! command -v docker-compose >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1; then

@@ -3,7 +3,8 @@
  * issue names: the bytes of an upload changed in transit (a flipped byte:
  * the announced sha256 no longer matches), and the API killed in the middle
  * of an upload (the test kills the real process while the proxy holds the
- * second half of the body). Everything else passes through untouched.
+ * second half of the body), and an upload held until the test has revoked
+ * the worker's token. Everything else passes through untouched.
  */
 import http from 'node:http';
 import type net from 'node:net';
@@ -11,7 +12,7 @@ import type net from 'node:net';
 export interface ProxiedUpload {
   readonly url: string;
   readonly status: number | 'reset';
-  readonly fault?: 'corrupted' | 'killed';
+  readonly fault?: 'corrupted' | 'killed' | 'held';
 }
 
 export interface FaultProxy {
@@ -25,6 +26,8 @@ export interface FaultProxy {
    * rest is sent, and the worker's connection is reset.
    */
   killDuringNextUpload(kill: () => Promise<void>): void;
+  /** The next upload waits for `first` (e.g. revoking the worker's token), then goes on. */
+  holdNextUpload(first: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   const uploads: ProxiedUpload[] = [];
   let corruptNext = false;
   let killNext: (() => Promise<void>) | undefined;
+  let holdNext: (() => Promise<void>) | undefined;
   const sockets = new Set<net.Socket>();
 
   const server = http.createServer((req, res) => {
@@ -53,6 +57,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       const upload = isUpload(req);
       let fault: ProxiedUpload['fault'];
       let kill: (() => Promise<void>) | undefined;
+      let hold: (() => Promise<void>) | undefined;
       if (upload && corruptNext) {
         corruptNext = false;
         fault = 'corrupted';
@@ -61,6 +66,10 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
         kill = killNext;
         killNext = undefined;
         fault = 'killed';
+      } else if (upload && holdNext !== undefined) {
+        hold = holdNext;
+        holdNext = undefined;
+        fault = 'held';
       }
       const forward = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
         if (upload) uploads.push({ url: req.url ?? '', status: answer.statusCode ?? 0, ...(fault === undefined ? {} : { fault }) });
@@ -72,6 +81,10 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
         // What the worker sees when the API dies under it: the connection goes.
         res.socket?.destroy();
       });
+      if (hold !== undefined) {
+        void hold().then(() => forward.end(body));
+        return;
+      }
       if (kill === undefined) {
         forward.end(body);
         return;
@@ -91,6 +104,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     uploads,
     corruptNextUpload: () => void (corruptNext = true),
     killDuringNextUpload: (kill) => void (killNext = kill),
+    holdNextUpload: (first) => void (holdNext = first),
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
