@@ -222,8 +222,12 @@ describe('a remote worker: TLS Redis, the upload API, no repository root', () =>
     expect(workerA.output()).toMatch(/no answer from farm api/);
     expect((await wheelsIn(root, 'glibc')).filter((f) => f.startsWith('farmfix_slowlog-'))).toEqual(['farmfix_slowlog-1.0-py3-none-any.whl']);
     expect(await strayFiles(root, 'glibc')).toEqual([]);
+    // The log went on through the kill: the main host's copy is the worker's, to the last line.
+    const [row] = done.rows;
+    const local = path.join(tmp, 'worker', 'state', path.relative(path.join(serverDir, 'state'), row!.logPath!));
+    expect(await readFile(row!.logPath!, 'utf8')).toBe(await readFile(local, 'utf8'));
     const logs = await farm(['logs', done.id, 'farmfix-slowlog']);
-    expect(logs.stdout).toContain('farmfix-slowlog: build step 8 of 8');
+    expect(logs.stdout).toContain('# farm: collected farmfix_slowlog-1.0-py3-none-any.whl into glibc');
   }, 1_200_000);
 
   it('a token used outside its targets gets 403 and nothing is written; such a worker does not start', async () => {

@@ -71,20 +71,25 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
         holdNext = undefined;
         fault = 'held';
       }
-      const forward = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        if (upload) uploads.push({ url: req.url ?? '', status: answer.statusCode ?? 0, ...(fault === undefined ? {} : { fault }) });
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      forward.on('error', () => {
-        if (upload) uploads.push({ url: req.url ?? '', status: 'reset', ...(fault === undefined ? {} : { fault }) });
-        // What the worker sees when the API dies under it: the connection goes.
-        res.socket?.destroy();
-      });
+      const open = () => {
+        const forward = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+          if (upload) uploads.push({ url: req.url ?? '', status: answer.statusCode ?? 0, ...(fault === undefined ? {} : { fault }) });
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        forward.on('error', () => {
+          if (upload) uploads.push({ url: req.url ?? '', status: 'reset', ...(fault === undefined ? {} : { fault }) });
+          // What the worker sees when the API dies under it: the connection goes.
+          res.socket?.destroy();
+        });
+        return forward;
+      };
       if (hold !== undefined) {
-        void hold().then(() => forward.end(body));
+        // Connect only afterwards: the API drops a connection that sends no headers for long.
+        void hold().then(() => open().end(body));
         return;
       }
+      const forward = open();
       if (kill === undefined) {
         forward.end(body);
         return;
