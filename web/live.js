@@ -26,8 +26,10 @@
         th.scope = 'row';
         th.textContent = row.name + ' ' + row.version;
         const target = document.createElement('td');
+        target.dataset.label = 'Target';
         target.textContent = row.target;
         const python = document.createElement('td');
+        python.dataset.label = 'Python';
         python.textContent = row.python;
         tr.append(th, target, python);
         tbody.append(tr);

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SIMPLE_HTML, SIMPLE_JSON } from '../index/content-types.js';
-import { escapeHtml } from '../index/escape-html.js';
 import { negotiateSimple } from '../index/negotiate.js';
 import { listRepositories } from '../repository/list-repositories.js';
+import { renderRepositoriesPage } from '../web/browse/render-repositories.js';
 import { pinoAccessLogger, type AccessLogger } from './access-log.js';
 import { goLocation, HTML_CONTENT_TYPE, routeRequest } from './route-request.js';
 
@@ -223,10 +223,7 @@ function notModified(req: http.IncomingMessage, etag: string, lastModified: Date
 }
 
 function sendListing(res: http.ServerResponse, method: string, root: string, setBytes: (n: number) => void): void {
-  const items = listRepositories(root)
-    .map((repo) => `<li><a href="${encodeURIComponent(repo)}/">${escapeHtml(repo)}</a> — pip index: <code>${escapeHtml(repo)}/simple/</code></li>`)
-    .join('\n');
-  const body = `<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>farm</title></head>\n<body>\n<h1>farm repositories</h1>\n<ul>\n${items}\n</ul>\n</body>\n</html>\n`;
+  const body = renderRepositoriesPage(listRepositories(root));
   writeHead(res, 200, {
     'Content-Type': HTML_CONTENT_TYPE,
     'Content-Length': String(Buffer.byteLength(body)),

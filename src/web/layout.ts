@@ -15,8 +15,8 @@ export interface NavLink {
 export interface PageOptions {
   /** `<title>` (the site name is appended). */
   readonly title: string;
-  /** URL of the shared stylesheet (`farm.css`), relative or absolute. */
-  readonly stylesheet: string;
+  /** URL of the shared stylesheet (`farm.css`), relative or absolute; none where there is nothing published yet. */
+  readonly stylesheet?: string;
   readonly nav: readonly NavLink[];
   /** The contents of `<main>`, starting with its `<h1>`. */
   readonly main: HtmlValue;
@@ -38,8 +38,7 @@ export function renderPage(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · farm</title>
-<link rel="stylesheet" href="${options.stylesheet}">
-${options.head}${scripts}</head>
+${options.stylesheet === undefined ? '' : html`<link rel="stylesheet" href="${options.stylesheet}">\n`}${options.head}${scripts}</head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="bar"><span class="brand">farm</span>

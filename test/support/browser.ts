@@ -39,10 +39,10 @@ export function screenshotDir(): string {
   return dir;
 }
 
-/** Saves a full-page screenshot as `<name>.png` and prints where. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot (of the full page unless `fullPage` is false: very long lists) as `<name>.png` and prints where. */
+export async function screenshot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<string> {
   const file = path.join(screenshotDir(), `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   console.log(`screenshot: ${file}`);
   return file;
 }
@@ -74,6 +74,27 @@ export async function runAxe(page: Page): Promise<AxeViolation[]> {
 /** Violations that fail a page: serious and critical ones. */
 export function serious(violations: readonly AxeViolation[]): AxeViolation[] {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * How far the page, or any scrolling region in it, is wider than the
+ * screen (CSS pixels; 0 when everything fits): on a phone, tables of
+ * records must fit as cards, only the versions × targets matrix may scroll.
+ */
+export async function sidewaysScroll(page: Page, except: readonly string[] = []): Promise<Record<string, number>> {
+  return page.evaluate((skip) => {
+    type El = { scrollWidth: number; clientWidth: number; getAttribute(n: string): string | null; matches(s: string): boolean };
+    const d = (globalThis as unknown as { document: { documentElement: El; querySelectorAll(s: string): ArrayLike<El> } }).document;
+    const out: Record<string, number> = {};
+    const page = d.documentElement.scrollWidth - d.documentElement.clientWidth;
+    if (page > 0) out['page'] = page;
+    for (const region of Array.from(d.querySelectorAll('.table-wrap'))) {
+      const label = region.getAttribute('aria-label') ?? '?';
+      const over = region.scrollWidth - region.clientWidth;
+      if (over > 0 && !skip.some((s) => region.matches(s))) out[label] = over;
+    }
+    return out;
+  }, except);
 }
 
 /** A phone's viewport (a common 360-px-wide Android). */

@@ -16,11 +16,13 @@ export interface HomeFacts {
   readonly chunks: readonly Pick<ProjectChunk, 'first' | 'last' | 'entries'>[];
 }
 
-/** The pip lines of a repository; `origin` is a placeholder the search script replaces with the page's own. */
+/** The pip lines of a repository, one block per command; `origin` is a placeholder the search script replaces with the page's own. */
 export function pipLines(repository: string, relativeToOrigin: string) {
   const url = html`<span class="origin">http://&lt;this host&gt;</span>/${repository}/simple/`;
-  return html`<pre><code>pip install --extra-index-url ${url} &lt;project&gt;
-PIP_EXTRA_INDEX_URL=${url} pip install -r requirements.txt</code></pre>
+  return html`<p>A project:</p>
+<pre><code>pip install --extra-index-url ${url} &lt;project&gt;</code></pre>
+<p>A requirements file:</p>
+<pre><code>pip install --extra-index-url ${url} -r requirements.txt</code></pre>
 <p class="muted">The URL is this page's address followed by <code>${relativeToOrigin}</code>. Use <code>--index-url</code> instead to take nothing from PyPI.</p>`;
 }
 

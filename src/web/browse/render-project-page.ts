@@ -85,8 +85,8 @@ export function renderProjectPage({ repository, view, targets }: ProjectPageInpu
     const yanked = f.yanked ? ` <span class="state state-yanked">yanked</span>${f.yankedReason === '' ? '' : ` ${escapeHtml(f.yankedReason)}`}` : '';
     files +=
       `<tr><th scope="row"><a href="${escapeHtml(wheelHref(f.filename))}">${escapeHtml(f.filename)}</a>${yanked}</th>` +
-      `<td class="num">${formatSize(f.size)}</td><td><time datetime="${f.uploadTime}">${formatTime(f.uploadTime)}</time></td>` +
-      `<td class="mono">${f.sha256}</td><td>${provenance(view.project, f)}</td></tr>\n`;
+      `<td class="num" data-label="Size">${formatSize(f.size)}</td><td data-label="Uploaded"><time datetime="${f.uploadTime}">${formatTime(f.uploadTime)}</time></td>` +
+      `<td class="mono" data-label="sha256">${f.sha256}</td><td data-label="Provenance">${provenance(view.project, f)}</td></tr>\n`;
   }
   const summary = latest?.summary ? `<p class="lede">${escapeHtml(latest.summary)}</p>\n` : '';
   const main =
@@ -94,11 +94,12 @@ export function renderProjectPage({ repository, view, targets }: ProjectPageInpu
     `<dl class="facts"><dt>Latest version</dt><dd>${escapeHtml(view.latestVersion ?? '')}</dd>` +
     `<dt>Requires Python</dt><dd>${escapeHtml(latest?.requiresPython ?? 'any')}</dd><dt>Wheels</dt><dd>${view.files.length}</dd></dl>\n` +
     `<h2>Install</h2>\n<pre><code>pip install --extra-index-url <span class="origin">http://&lt;this host&gt;</span>/${repo}/simple/ ${escapeHtml(view.project)}</code></pre>\n` +
-    `<h2>Versions and targets</h2>\n` +
+    `<h2 id="matrix-title">Versions and targets</h2>\n` +
+    `<p id="matrix-help" class="muted">Which wheel serves each version on each target: built, mirrored, added, yanked or missing.</p>\n` +
     scrollRegion(
       'Versions and targets',
       raw(
-        `<table class="matrix">\n<caption class="muted">Which wheel serves each version on each target: built, mirrored, added, yanked or missing</caption>\n` +
+        `<table class="matrix" aria-labelledby="matrix-title" aria-describedby="matrix-help">\n` +
           `<thead><tr><th scope="col">Version</th>${head}</tr></thead>\n<tbody>\n${rows}</tbody>\n</table>`,
       ),
     ).value +
@@ -106,7 +107,7 @@ export function renderProjectPage({ repository, view, targets }: ProjectPageInpu
     scrollRegion(
       'Files',
       raw(
-        `<table class="files">\n<thead><tr><th scope="col">Wheel</th><th scope="col" class="num">Size</th><th scope="col">Uploaded</th>` +
+        `<table class="files cards">\n<thead><tr><th scope="col">Wheel</th><th scope="col" class="num">Size</th><th scope="col">Uploaded</th>` +
           `<th scope="col">sha256</th><th scope="col">Provenance</th></tr></thead>\n<tbody>\n${files}</tbody>\n</table>`,
       ),
     ).value;

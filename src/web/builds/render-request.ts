@@ -17,10 +17,10 @@ export function logHref(requestId: string, row: Pick<PackageRow, 'name' | 'targe
 /** The cells of one row after its name (also what live.js rebuilds from a row event). */
 export function rowCells(requestId: string, row: PackageRow): Html {
   const detail = row.error ?? row.reason ?? row.wheel ?? '';
-  return html`<td><span class="state state-${row.state}">${row.state}</span></td>
-<td>${row.durationMs === undefined ? '' : `${(row.durationMs / 1000).toFixed(1)} s`}</td>
-<td>${row.logPath === undefined ? '' : html`<a href="${logHref(requestId, row)}">log</a>`}</td>
-<td class="mono">${detail.split('\n')[0]}</td>`;
+  return html`<td data-label="State"><span class="state state-${row.state}">${row.state}</span></td>
+<td data-label="Time">${row.durationMs === undefined ? '' : `${(row.durationMs / 1000).toFixed(1)} s`}</td>
+<td data-label="Log">${row.logPath === undefined ? '' : html`<a href="${logHref(requestId, row)}">log</a>`}</td>
+<td class="mono" data-label="Detail">${detail.split('\n')[0]}</td>`;
 }
 
 export interface RequestPageInput {
@@ -33,7 +33,7 @@ export function renderRequestPage({ status, csrf }: RequestPageInput): string {
   const id = encodeURIComponent(status.id);
   const final = FINAL_REQUEST_STATES.has(status.state);
   const rows = status.rows.map(
-    (row) => html`<tr id="row-${rowKey(row)}"><th scope="row">${row.name} ${row.version}</th><td>${row.target}</td><td>${row.python}</td>${rowCells(status.id, row)}</tr>\n`,
+    (row) => html`<tr id="row-${rowKey(row)}"><th scope="row">${row.name} ${row.version}</th><td data-label="Target">${row.target}</td><td data-label="Python">${row.python}</td>${rowCells(status.id, row)}</tr>\n`,
   );
   const failed = status.rows.some((r) => r.state === 'failed');
   const metadata = Object.entries(status.metadata).map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`);
@@ -61,7 +61,7 @@ ${final ? '' : html`<form method="post" action="/admin/requests/${id}/cancel" cl
 <h2>Packages and targets</h2>
 ${scrollRegion(
   'Packages and targets',
-  html`<table id="rows">
+  html`<table id="rows" class="cards">
 <thead><tr><th scope="col">Package</th><th scope="col">Target</th><th scope="col">Python</th><th scope="col">State</th><th scope="col">Time</th><th scope="col">Log</th><th scope="col">Detail</th></tr></thead>
 <tbody>
 ${rows}</tbody></table>`,

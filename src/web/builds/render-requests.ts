@@ -19,8 +19,8 @@ export function formatCounts(counts: RequestSummary['counts']): string {
 export function renderRequestsPage(requests: readonly RequestSummary[]): string {
   const rows = requests.map(
     (r) => html`<tr><th scope="row"><a href="/admin/requests/${encodeURIComponent(r.id)}" class="mono">${r.id}</a></th>
-<td><span class="state state-${r.state}">${r.state}</span></td><td>${r.origin}</td><td>${r.targets.join(', ')}</td>
-<td><time datetime="${r.createdAt}">${r.createdAt.slice(0, 16).replace('T', ' ')} UTC</time></td><td>${formatCounts(r.counts)}</td></tr>\n`,
+<td data-label="State"><span class="state state-${r.state}">${r.state}</span></td><td data-label="Origin">${r.origin}</td><td data-label="Targets">${r.targets.join(', ')}</td>
+<td data-label="Created"><time datetime="${r.createdAt}">${r.createdAt.slice(0, 16).replace('T', ' ')} UTC</time></td><td data-label="Rows">${formatCounts(r.counts)}</td></tr>\n`,
   );
   return renderPage({
     title: 'Requests',
@@ -33,7 +33,7 @@ ${
     ? html`<p>No requests yet. Submit one with <code>farm build</code>, a webhook or a schedule.</p>`
     : scrollRegion(
         'Requests',
-        html`<table>
+        html`<table class="cards">
 <thead><tr><th scope="col">Request</th><th scope="col">State</th><th scope="col">Origin</th><th scope="col">Targets</th><th scope="col">Created</th><th scope="col">Rows</th></tr></thead>
 <tbody>
 ${rows}</tbody></table>`,

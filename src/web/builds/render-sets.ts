@@ -38,8 +38,8 @@ export function renderSetsPage(rows: readonly SetRow[]): string {
         : html`<span class="state state-${last.state}">${last.state}</span> ${last.origin}, <time datetime="${last.at}">${last.at.slice(0, 16).replace('T', ' ')} UTC</time>${
             last.requestId === undefined ? '' : html` · <a href="/admin/requests/${encodeURIComponent(last.requestId)}" class="mono">${last.requestId}</a>`
           }${last.error === undefined ? '' : html`<br><span class="mono">${last.error.split('\n')[0]}</span>`}`;
-    return html`<tr><th scope="row">${set.name}</th><td class="mono">${source(set)}</td><td>${set.targets.join(', ')}</td><td>${when}</td>
-<td>${schedule?.next === undefined ? '' : html`<time datetime="${schedule.next}">${schedule.next.slice(0, 16).replace('T', ' ')} UTC</time>`}</td><td>${lastCell}</td></tr>\n`;
+    return html`<tr><th scope="row">${set.name}</th><td class="mono" data-label="Source">${source(set)}</td><td data-label="Targets">${set.targets.join(', ')}</td><td data-label="Schedule">${when}</td>
+<td data-label="Next run">${schedule?.next === undefined ? '' : html`<time datetime="${schedule.next}">${schedule.next.slice(0, 16).replace('T', ' ')} UTC</time>`}</td><td data-label="Last result">${lastCell}</td></tr>\n`;
   });
   return renderPage({
     title: 'Tracked sets',
@@ -52,7 +52,7 @@ ${
     ? html`<p>No tracked sets are configured.</p>`
     : scrollRegion(
         'Tracked sets',
-        html`<table>
+        html`<table class="cards">
 <thead><tr><th scope="col">Set</th><th scope="col">Source</th><th scope="col">Targets</th><th scope="col">Schedule</th><th scope="col">Next run</th><th scope="col">Last result</th></tr></thead>
 <tbody>
 ${body}</tbody></table>`,

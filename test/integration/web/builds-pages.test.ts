@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../../src/api/server.js';
 import { openEngine, type Engine } from '../../../src/pipeline/index.js';
 import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
-import { launchBrowser, PHONE, runAxe, screenshot, serious } from '../../support/browser.js';
+import { launchBrowser, PHONE, runAxe, screenshot, serious, sidewaysScroll } from '../../support/browser.js';
 import { buildUpstream } from '../../support/upstream/build-upstream.js';
 import { serveStatic, type StaticServer } from '../../support/upstream/static-server.js';
 import { LogCapture } from '../api/helpers.js';
@@ -148,7 +148,15 @@ describe('the builds pages', () => {
     await screenshot(page, 'builds-sets');
     await expectAccessible(page, 'the tracked sets page');
     const phone = await loggedIn(`${api.url}/admin/requests/${requestId}`, true);
+    expect(await sidewaysScroll(phone), 'wider than a phone').toEqual({});
     await screenshot(phone, 'builds-request-phone');
+    const list = await loggedIn(`${api.url}/admin/`, true);
+    expect(await sidewaysScroll(list), 'wider than a phone').toEqual({});
+    await screenshot(list, 'builds-requests-phone');
+    const sets = await loggedIn(`${api.url}/admin/sets`, true);
+    expect(await sidewaysScroll(sets), 'wider than a phone').toEqual({});
+    await screenshot(sets, 'builds-sets-phone');
+    await expectAccessible(sets, 'the tracked sets page on a phone');
     await expectAccessible(phone, 'the request page on a phone');
   });
 

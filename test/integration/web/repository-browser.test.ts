@@ -20,7 +20,7 @@ import { addWheels } from '../../../src/publishing/add-wheels.js';
 import { yank } from '../../../src/publishing/yank.js';
 import { collectWheel } from '../../../src/repository/add-wheels.js';
 import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
-import { launchBrowser, PHONE, runAxe, screenshot, serious } from '../../support/browser.js';
+import { launchBrowser, PHONE, runAxe, screenshot, serious, sidewaysScroll } from '../../support/browser.js';
 import { writeSyntheticInventory } from '../../support/synthetic-inventory.js';
 import { writeWheel } from '../repository/support/make-wheel.js';
 import { startNginx, type RunningNginx } from '../serve/support/nginx.js';
@@ -138,7 +138,7 @@ describe('the repository browser', () => {
     const rows = await page.locator('tbody tr').count();
     expect(rows).toBeGreaterThan(0);
     expect(rows).toBeLessThanOrEqual(1024);
-    await screenshot(page, 'browse-chunk-page');
+    await screenshot(page, 'browse-chunk-page', { fullPage: false });
     // axe runs as a script: check the same page in a context with JavaScript.
     await expectAccessible(await open(page.url()), 'a chunk page');
   });
@@ -165,11 +165,9 @@ describe('the repository browser', () => {
     await screenshot(page, 'browse-project-desktop');
     await expectAccessible(page, 'the project page');
     const phone = await open(`${smallServer.url}glibc/project/web-demo/`, { phone: true });
-    const overflow = await phone.evaluate(() => {
-      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
-      return d.documentElement.scrollWidth - d.documentElement.clientWidth;
-    });
-    expect(overflow, 'the page scrolls sideways on a phone').toBeLessThanOrEqual(0);
+    // The files table turns into one card per wheel; only the matrix may scroll sideways.
+    expect(await sidewaysScroll(phone, ['[aria-label="Versions and targets"]']), 'wider than a phone').toEqual({});
+    expect(await phone.locator('table.files td[data-label="sha256"]').first().isVisible()).toBe(true);
     await screenshot(phone, 'browse-project-phone');
     await expectAccessible(phone, 'the project page on a phone');
   });
@@ -194,14 +192,26 @@ describe('the repository browser', () => {
     await screenshot(page, 'browse-wheel-desktop');
     await expectAccessible(page, 'a wheel page');
     const phone = await open(page.url(), { phone: true });
+    expect(await sidewaysScroll(phone), 'wider than a phone').toEqual({});
     await screenshot(phone, 'browse-wheel-phone');
     await expectAccessible(phone, 'a wheel page on a phone');
+  });
+
+  it('the list of repositories shows each with its pip line', async () => {
+    const phone = await open(smallServer.url, { phone: true });
+    expect(await phone.locator('h1').textContent()).toBe('Repositories');
+    expect(await phone.locator('h2 a[href="glibc/"]').count()).toBe(1);
+    expect(await phone.locator('pre code').first().textContent()).toBe(`pip install --extra-index-url ${smallServer.url.replace(/\/$/, '')}/glibc/simple/ <project>`);
+    expect(await sidewaysScroll(phone), 'wider than a phone').toEqual({});
+    await screenshot(phone, 'browse-repositories-phone');
+    await expectAccessible(phone, 'the list of repositories');
   });
 
   it('the home page is accessible on a phone', async () => {
     const phone = await open(`${smallServer.url}glibc/`, { phone: true });
     await phone.fill('#q', 'web');
     await phone.locator('#results a', { hasText: 'Web_Demo' }).waitFor({ state: 'visible' });
+    expect(await sidewaysScroll(phone), 'wider than a phone').toEqual({});
     await screenshot(phone, 'browse-home-phone');
     await expectAccessible(phone, 'the home page on a phone');
   });
