@@ -63,7 +63,9 @@ async function fillSmallRepository(root: string): Promise<void> {
 beforeAll(async () => {
   base = fs.mkdtempSync(path.join(os.tmpdir(), 'farm-web-browse-'));
   const bigRoot = path.join(base, 'big');
+  const setup = performance.now();
   writeSyntheticInventory(bigRoot, 'glibc', PROJECTS, 5);
+  console.log(`setup: synthetic inventory of ${PROJECTS} projects in ${(performance.now() - setup).toFixed(0)} ms`);
   const started = performance.now();
   const big = await regenerateIndex({ root: bigRoot, repository: 'glibc', full: true });
   console.log(`full regeneration of ${big.projects} projects with the browser pages: ${(performance.now() - started).toFixed(0)} ms`);
@@ -72,14 +74,17 @@ beforeAll(async () => {
   bigServer = await startServer({ root: bigRoot, port: 0, accessLog: () => {} });
   smallServer = await startServer({ root: smallRoot, port: 0, accessLog: () => {} });
   browser = await launchBrowser();
+  console.log(`setup: ${(performance.now() - setup).toFixed(0)} ms in all`);
 }, 10 * 60_000);
 
 afterAll(async () => {
+  const started = performance.now();
   await browser?.close();
   await bigServer?.close();
   await smallServer?.close();
   await nginx?.stop();
   if (base !== undefined) fs.rmSync(base, { recursive: true, force: true });
+  console.log(`teardown: ${(performance.now() - started).toFixed(0)} ms`);
 });
 
 async function open(url: string, options: { phone?: boolean; javaScript?: boolean } = {}): Promise<Page> {
