@@ -15,6 +15,13 @@
   const base = form.getAttribute('data-search');
   const LIMIT = 50;
   let manifest = null;
+  const loadManifest = () => {
+    if (!manifest) {
+      manifest = getJson(base + 'index.json').then((d) => d.chunks);
+      manifest.catch(() => (manifest = null));
+    }
+    return manifest;
+  };
   const chunks = new Map();
   let generation = 0;
 
@@ -61,12 +68,12 @@
       return;
     }
     try {
-      manifest = manifest || (await getJson(base + 'index.json')).chunks;
       const end = query + '\uffff';
-      const wanted = manifest.filter(([first, last]) => first <= end && last >= query).slice(0, 3);
+      const wanted = (await loadManifest()).filter(([first, last]) => first <= end && last >= query).slice(0, 3);
       const matches = [];
-      for (const [first] of wanted) {
-        for (const row of await chunk(first)) if (row[0].startsWith(query)) matches.push(row);
+      // The chunks load side by side; matches keep the chunks' order.
+      for (const rows of await Promise.all(wanted.map(([first]) => chunk(first)))) {
+        for (const row of rows) if (row[0].startsWith(query)) matches.push(row);
       }
       if (mine !== generation) return;
       show(input.value.trim(), matches.slice(0, LIMIT), matches.length > LIMIT);
@@ -76,5 +83,8 @@
   }
 
   input.addEventListener('input', search);
+  // The search index is small (two names per chunk): fetched once the page
+  // is ready, so the first keystroke waits only for its chunk.
+  loadManifest().catch(() => {});
   if (input.value !== '') search();
 })();
