@@ -1,8 +1,9 @@
 /**
  * How the CLI shows an error, pip-style: `error: <message>` and, when the
  * error knows the fix, `hint: <fix>`. farm's own errors are expected
- * outcomes and never show a stack; anything else is a bug in farm and is
- * shown with its stack so it can be reported.
+ * outcomes and never show a stack; so is a full disk (ENOSPC, EDQUOT).
+ * Anything else is a bug in farm and is shown with its stack so it can be
+ * reported.
  */
 import { CommanderError } from 'commander';
 import { ExitCode, FarmError, UsageError, exitCodeFor } from '../errors.js';
@@ -32,6 +33,17 @@ export function describeError(error: unknown, style: Style): { lines: string[]; 
     const lines = [`${style.red(style.bold('error:'))} ${first}`, ...rest];
     if (error.hint !== undefined) lines.push(`${style.cyan(style.bold('hint:'))} ${error.hint}`);
     return { lines, exitCode: exitCodeFor(error) };
+  }
+  const system = error as NodeJS.ErrnoException | null;
+  if (system?.code === 'ENOSPC' || system?.code === 'EDQUOT') {
+    // A full disk is the host's state, not a bug: every writer of farm writes temp files and renames them.
+    return {
+      lines: [
+        `${style.red(style.bold('error:'))} no space left on the device${system.path === undefined ? '' : ` writing ${system.path}`} (${system.message})`,
+        `${style.cyan(style.bold('hint:'))} free space on that filesystem (or raise the quota) and run the command again; nothing half-written was published`,
+      ],
+      exitCode: ExitCode.failure,
+    };
   }
   const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error);
   return {

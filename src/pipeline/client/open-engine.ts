@@ -58,6 +58,8 @@ export async function openEngine(config: FarmConfig, options: EngineOptions = {}
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const keys = new FarmKeys(prefix);
   const redis = new Redis(connection);
+  // ioredis reconnects on its own (a Redis restart); commands fail meanwhile and say why.
+  redis.on('error', () => {});
   const store = new RequestStore(redis, keys);
   const results = new TaskResults(redis, keys);
   const queues = new QueueSet(connection, prefix);

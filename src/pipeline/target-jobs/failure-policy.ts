@@ -26,3 +26,13 @@ export function isFinalFailure(error: unknown): boolean {
 export function isCacheableFailure(error: unknown): boolean {
   return failureMeaning(error)?.cacheable === true;
 }
+
+/**
+ * Whether a container's first process (farm's driver, which returns its
+ * children's statuses and never kills itself) died of SIGKILL or SIGTERM
+ * sent from outside: the Docker engine stopping or restarting, `docker
+ * kill`, the host's OOM killer. Not the package's failure: transient.
+ */
+export function killedFromOutside(result: { exitCode: number; oomKilled: boolean }): boolean {
+  return !result.oomKilled && (result.exitCode === 128 + 9 || result.exitCode === 128 + 15);
+}

@@ -16,7 +16,9 @@ import type { ToolchainUseInput } from '../../docker/toolchain-mount.js';
 import type { Target } from '../../targets/catalog.js';
 import { getTarget } from '../../targets/parse-targets.js';
 import type { BuilderImage, BuilderImages } from '../../images/builder-images.js';
+import { TransientError } from '../../errors.js';
 import { workerLogPath } from '../contract/log-paths.js';
+import { killedFromOutside } from './failure-policy.js';
 
 /** Who runs steps: the worker's hosts and identity. */
 export interface StepEnvironment {
@@ -120,7 +122,11 @@ function cacheVolume(env: StepEnvironment, host: DockerHost, targetId: string, i
   return ready;
 }
 
-/** Runs the step; non-zero exit codes are returned, infrastructure failures thrown (see `runContainer`). */
+/**
+ * Runs the step; non-zero exit codes are returned, infrastructure failures
+ * thrown (see `runContainer`), and so is a container killed from outside
+ * (`TransientError`, see `killedFromOutside`).
+ */
 export async function runStep(env: StepEnvironment, request: StepRequest): Promise<StepOutcome> {
   const target = getTarget(request.targetId);
   const host = placeTarget(env.hosts, target);
@@ -155,6 +161,12 @@ export async function runStep(env: StepEnvironment, request: StepRequest): Promi
       ...(request.signal !== undefined ? { signal: request.signal } : {}),
       ...(env.maxLogBytes !== undefined ? { maxLogBytes: env.maxLogBytes } : {}),
     });
+    if (killedFromOutside(result)) {
+      throw new TransientError(
+        `${request.package} on ${request.targetId}: the container was killed from outside (exit ${result.exitCode}: ` +
+          `the Docker engine on ${h.name} stopped or restarted, docker kill, or the host's OOM killer); to be retried (log: ${request.logPath})`,
+      );
+    }
     return { ...result, host: h.name, image, compiler };
   });
 }

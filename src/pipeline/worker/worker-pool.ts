@@ -117,6 +117,17 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
 
   const redis = new Redis(connection);
   const subscriber = new Redis(connection);
+  // ioredis reconnects on its own (a Redis restart): say so once per outage in the worker's log, not as an unhandled event.
+  for (const [name, client] of [['redis', redis], ['subscriber', subscriber]] as const) {
+    let down = false;
+    client.on('error', (error: Error) => {
+      if (!down) log(`${name} connection: ${error.message}; reconnecting`);
+      down = true;
+    });
+    client.on('ready', () => {
+      down = false;
+    });
+  }
   const cleanups: (() => Promise<unknown>)[] = [async () => redis.quit(), async () => subscriber.quit(), async () => remote?.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});

@@ -112,6 +112,19 @@ describe('describeError', () => {
     expect(describeError(error, plain)).toEqual({ lines, exitCode: code });
   });
 
+  it('a full disk is no bug: a clear error and the fix, no stack (issue 14, fault suite)', () => {
+    const enospc = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC', syscall: 'write', path: '/srv/farm/glibc/.farm/tmp/x.whl.123.tmp' });
+    expect(describeError(enospc, plain)).toEqual({
+      lines: [
+        'error: no space left on the device writing /srv/farm/glibc/.farm/tmp/x.whl.123.tmp (ENOSPC: no space left on device, write)',
+        'hint: free space on that filesystem (or raise the quota) and run the command again; nothing half-written was published',
+      ],
+      exitCode: 1,
+    });
+    const quota = Object.assign(new Error('EDQUOT: disk quota exceeded, write'), { code: 'EDQUOT' });
+    expect(describeError(quota, plain).lines[0]).toBe('error: no space left on the device (EDQUOT: disk quota exceeded, write)');
+  });
+
   it('shows a stack and says it is a bug for unexpected errors', () => {
     const { lines, exitCode } = describeError(new TypeError('x is undefined'), plain);
     expect(exitCode).toBe(1);

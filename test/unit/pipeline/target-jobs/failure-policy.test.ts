@@ -9,7 +9,7 @@ import {
   TransientError,
   WheelRejectedError,
 } from '../../../../src/errors.js';
-import { isCacheableFailure, isFinalFailure } from '../../../../src/pipeline/target-jobs/failure-policy.js';
+import { isCacheableFailure, isFinalFailure, killedFromOutside } from '../../../../src/pipeline/target-jobs/failure-policy.js';
 
 const context = { target: 'glibc-x86_64', package: 'p==1.0', logPath: '/l', logTail: '' };
 
@@ -32,5 +32,18 @@ describe('failure policy', () => {
   ])('%s: final=%s, cacheable=%s', (_label, error, final, cacheable) => {
     expect(isFinalFailure(error)).toBe(final);
     expect(isCacheableFailure(error)).toBe(cacheable);
+  });
+});
+
+describe('killedFromOutside (fault suite: dockerd restarted mid-build)', () => {
+  it.each<[number, boolean, boolean]>([
+    [137, false, true], // SIGKILL to the container's first process: the engine stopping, docker kill, the host's OOM killer
+    [143, false, true], // SIGTERM to it: the engine stopping
+    [137, true, false], // the cgroup's OOM killer: reported as out of memory instead
+    [1, false, false], // the build failed
+    [247, false, false], // the driver saw pip killed by SIGKILL inside the container (256 - 9): the build's own
+    [0, false, false],
+  ])('exit %i, oomKilled %s → %s', (exitCode, oomKilled, expected) => {
+    expect(killedFromOutside({ exitCode, oomKilled })).toBe(expected);
   });
 });
