@@ -16,6 +16,8 @@ export const FARM_LABELS = {
   worker: 'farm.worker',
   target: 'farm.target',
   request: 'farm.request',
+  /** What the container does for its job: `resolve`, `prepare`, `compile`, `repair`, `smoke`. */
+  step: 'farm.step',
 } as const;
 
 /** Where the per-target download and pip cache volume is mounted in every container. */
@@ -125,6 +127,8 @@ export const StepContext = z.strictObject({
   workerId: z.string().min(1),
   targetId: z.string().min(1),
   requestId: z.string().min(1).optional(),
+  /** What the container does for its job (label `farm.step`). */
+  step: z.string().regex(/^[a-z][a-z-]*$/).optional(),
   /** From `docker.hosts[].network` of the host the step runs on. */
   network: z.enum(['bridge', 'host', 'none']).default('bridge'),
   /** Cache volume name prefix; tests use their own so they never touch real caches. */
@@ -177,6 +181,7 @@ export function containerLabels(ctx: StepContext): Record<string, string> {
     [FARM_LABELS.worker]: ctx.workerId,
     [FARM_LABELS.target]: ctx.targetId,
     ...(ctx.requestId === undefined ? {} : { [FARM_LABELS.request]: ctx.requestId }),
+    ...(ctx.step === undefined ? {} : { [FARM_LABELS.step]: ctx.step }),
   };
 }
 

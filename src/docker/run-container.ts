@@ -44,6 +44,12 @@ export interface RunResult {
   durationMs: number;
   /** The kernel's OOM killer ended the container (exit code is then usually 137). */
   oomKilled: boolean;
+  /**
+   * Where the time went, in ms: the engine calls (`create`, `attach`,
+   * `start`, `inspect`, `remove`) and `run`, from the start call's return
+   * until the wait returned (the process plus the engine noticing its exit).
+   */
+  timings: Record<'create' | 'attach' | 'start' | 'run' | 'inspect' | 'remove', number>;
 }
 
 /** Bounds on waiting for the engine after a kill; a hung engine must not hang the worker. */
@@ -89,6 +95,15 @@ export async function runContainer(
     return held.container === undefined ? undefined : removeContainer(held.container);
   };
 
+  const timings: RunResult['timings'] = { create: 0, attach: 0, start: 0, run: 0, inspect: 0, remove: 0 };
+  const timed = async <T>(phase: keyof RunResult['timings'], work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[phase] += performance.now() - t0;
+    }
+  };
   let result: RunResult;
   try {
     result = await execute();
@@ -96,7 +111,7 @@ export async function runContainer(
     await cleanUp();
     throw error instanceof FarmError ? error : toTransient('run container', error);
   }
-  const removalError = await cleanUp();
+  const removalError = await timed('remove', cleanUp);
   // A leaked container is reported even after a good run; on failure the run's
   // own error matters more, and the sweeper removes leftovers on worker start.
   if (removalError !== undefined) throw toTransient(`remove container ${held.container?.id ?? ''}`, removalError);
@@ -106,14 +121,17 @@ export async function runContainer(
     if (stop.reason() !== undefined) {
       throw new CancelledError(`${context('').package} on ${target}: cancelled before it started`);
     }
-    const container = await dockerCall('create container', () => docker.createContainer({ ...spec }), {
-      hint: `is the image ${spec.Image ?? ''} present for ${spec.platform ?? 'this platform'}? (farm images list)`,
-    });
+    const container = await timed('create', () =>
+      dockerCall('create container', () => docker.createContainer({ ...spec }), {
+        hint: `is the image ${spec.Image ?? ''} present for ${spec.platform ?? 'this platform'}? (farm images list)`,
+      }),
+    );
     held.container = container;
     // Attach before start, so not a byte of early output is lost.
-    const stream = await dockerCall('attach', () => container.attach({ stream: true, stdout: true, stderr: true }));
+    const stream = await timed('attach', () => dockerCall('attach', () => container.attach({ stream: true, stdout: true, stderr: true })));
     const drained = demultiplex(docker, stream, log, options.onOutput);
-    await dockerCall('start container', () => container.start());
+    await timed('start', () => dockerCall('start container', () => container.start()));
+    const running = performance.now();
 
     const exited = container.wait().then(
       (status: { StatusCode: number }) => ({ kind: 'exit' as const, code: status.StatusCode }),
@@ -132,9 +150,10 @@ export async function runContainer(
       throw new CancelledError(`${context(tail).package} on ${target}: cancelled (log: ${logPath})`);
     }
     if (first.kind === 'error') throw toTransient('wait for container', first.error);
+    timings.run = performance.now() - running;
 
     await within(drained, DRAIN_WAIT_MS);
-    const state = await dockerCall('inspect container', () => container.inspect());
+    const state = await timed('inspect', () => dockerCall('inspect container', () => container.inspect()));
     await log.close();
     if (log.error() !== undefined) throw toTransient(`write log ${logPath}`, log.error());
     return {
@@ -142,6 +161,7 @@ export async function runContainer(
       logPath,
       durationMs: Math.round(performance.now() - startedAt),
       oomKilled: state.State.OOMKilled === true,
+      timings,
     };
   }
 }

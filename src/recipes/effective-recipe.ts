@@ -28,6 +28,12 @@ export const EffectiveRecipe = z.strictObject({
    * off; absent otherwise, so recipes without the key keep their hash.
    */
   crossCompile: z.literal(false).optional(),
+  /** Runtime system packages per package manager (not vendored): sorted, without duplicates. */
+  runtimePackages: z.strictObject({ apk: Names, apt: Names, dnf: Names, yum: Names } satisfies Record<PackageManager, typeof Names>),
+  /** The compile may reach the network (default false: `--network none`). */
+  network: z.boolean(),
+  /** Why, when `network`. */
+  networkReason: z.string().nullable(),
 });
 export type EffectiveRecipe = z.infer<typeof EffectiveRecipe>;
 
@@ -40,6 +46,9 @@ export const EMPTY_RECIPE: EffectiveRecipe = Object.freeze({
   rust: false,
   importNames: [],
   skip: null,
+  runtimePackages: { apk: [], apt: [], dnf: [], yum: [] },
+  network: false,
+  networkReason: null,
 });
 
 const union = (a: readonly string[], b: readonly string[] | undefined): string[] =>
@@ -59,8 +68,10 @@ export function overrideMatches(override: RecipeOverride, targetId: string, vers
  *
  * - sets merge: `packages.<manager>` and `buildRequires` are unions;
  * - `env` merges key by key, the later value winning;
+ * - sets merge: `runtimePackages.<manager>` too;
  * - sequences and scalars are replaced: `before`, `importNames`, `rust`,
- *   `crossCompile`, `skip` (an override's `skip: null` cancels an earlier skip).
+ *   `crossCompile`, `network` with `networkReason`, `skip` (an override's
+ *   `skip: null` cancels an earlier skip).
  *
  * Pass `undefined` for a project without a recipe.
  *
@@ -80,10 +91,22 @@ export function effectiveRecipe(recipe: Recipe | undefined, targetId: string, ve
   let importNames: string[] = [];
   let skip: { reason: string } | null = null;
   let crossCompile: boolean | undefined;
+  let runtimePackages: Record<PackageManager, string[]> = { apk: [], apt: [], dnf: [], yum: [] };
+  let network = false;
+  let networkReason: string | null = null;
   for (const layer of layers) {
     const next = { ...packages };
-    for (const pm of PACKAGE_MANAGERS) next[pm] = union(packages[pm], layer.packages?.[pm]);
+    const nextRuntime = { ...runtimePackages };
+    for (const pm of PACKAGE_MANAGERS) {
+      next[pm] = union(packages[pm], layer.packages?.[pm]);
+      nextRuntime[pm] = union(runtimePackages[pm], layer.runtimePackages?.[pm]);
+    }
     packages = next;
+    runtimePackages = nextRuntime;
+    if (layer.network !== undefined) {
+      network = layer.network;
+      networkReason = layer.network ? (layer.networkReason ?? null) : null;
+    }
     env = { ...env, ...layer.env };
     if (layer.before !== undefined) before = layer.before.map((argv) => [...argv]);
     buildRequires = union(buildRequires, layer.buildRequires);
@@ -101,6 +124,9 @@ export function effectiveRecipe(recipe: Recipe | undefined, targetId: string, ve
     importNames,
     skip,
     ...(crossCompile === false ? { crossCompile: false as const } : {}),
+    runtimePackages,
+    network,
+    networkReason,
   };
 }
 
@@ -127,5 +153,19 @@ export function canonicalJson(value: unknown): string {
  * Target and version are not hashed; they are already in the key.
  */
 export function recipeHash(effective: EffectiveRecipe): string {
-  return `sha256:${createHash('sha256').update('farm-recipe/1\0').update(canonicalJson(effective)).digest('hex')}`;
+  return `sha256:${createHash('sha256').update('farm-recipe/1\0').update(canonicalJson(hashedFields(effective))).digest('hex')}`;
+}
+
+/**
+ * Keys added after the first release count only when set: a recipe that does
+ * not use them hashes as before, so wheels already built with it stay cached.
+ */
+function hashedFields(effective: EffectiveRecipe): Record<string, unknown> {
+  const { runtimePackages, network, networkReason, ...rest } = effective;
+  const anyRuntime = PACKAGE_MANAGERS.some((pm) => runtimePackages[pm].length > 0);
+  return {
+    ...rest,
+    ...(anyRuntime ? { runtimePackages } : {}),
+    ...(network ? { network, networkReason } : {}),
+  };
 }

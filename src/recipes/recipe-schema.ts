@@ -128,24 +128,52 @@ const recipeFields = {
   crossCompile: z.boolean().optional(),
   /** Modules the smoke test imports, when they differ from the project name. */
   importNames: z.array(ImportName).min(1).optional(),
+  /**
+   * System packages a machine needs to use the wheel: the libraries that
+   * must not be vendored into it. The smoke test installs them first, and the
+   * index tells users to install them (`apt install …`).
+   */
+  runtimePackages: RecipePackages.optional(),
+  /**
+   * Let the compile reach the network (default: off, `--network none`). Only
+   * for the rare build that downloads during compilation; needs `networkReason`.
+   */
+  network: z.boolean().optional(),
+  /** Why the build needs the network (shown in the build log and the provenance). */
+  networkReason: z.string().trim().min(1, 'say why the build needs the network').optional(),
 };
 
+/** `network: true` must say why, in the same layer. */
+function requireNetworkReason(layer: { network?: boolean | undefined; networkReason?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (layer.network === true && layer.networkReason === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['networkReason'],
+      message: 'network: true needs networkReason: say what the build downloads and why it can\'t come from a build requirement',
+    });
+  }
+}
+
 /** Layered over the base recipe when both selectors match (an absent selector matches everything). */
-export const RecipeOverride = z.strictObject({
-  targets: z.array(TargetId).min(1).optional(),
-  versions: VersionRange.optional(),
-  ...recipeFields,
-  /** `null` cancels a skip set by the base recipe or an earlier override. */
-  skip: RecipeSkip.nullable().optional(),
-});
+export const RecipeOverride = z
+  .strictObject({
+    targets: z.array(TargetId).min(1).optional(),
+    versions: VersionRange.optional(),
+    ...recipeFields,
+    /** `null` cancels a skip set by the base recipe or an earlier override. */
+    skip: RecipeSkip.nullable().optional(),
+  })
+  .superRefine(requireNetworkReason);
 export type RecipeOverride = z.infer<typeof RecipeOverride>;
 
 /** One recipe file. Every key is optional; an empty file is a valid (no-op) recipe. */
-export const Recipe = z.strictObject({
-  /** The project's display name (e.g. `Pillow`); must normalise to the file name. */
-  name: z.string().refine(isValidProjectName, 'expected a project name like "Pillow"').optional(),
-  ...recipeFields,
-  skip: RecipeSkip.optional(),
-  overrides: z.array(RecipeOverride).default([]),
-});
+export const Recipe = z
+  .strictObject({
+    /** The project's display name (e.g. `Pillow`); must normalise to the file name. */
+    name: z.string().refine(isValidProjectName, 'expected a project name like "Pillow"').optional(),
+    ...recipeFields,
+    skip: RecipeSkip.optional(),
+    overrides: z.array(RecipeOverride).default([]),
+  })
+  .superRefine(requireNetworkReason);
 export type Recipe = z.infer<typeof Recipe>;

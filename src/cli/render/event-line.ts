@@ -7,7 +7,7 @@ import { formatDuration, type Style } from './style.js';
 
 /** `name version`, plus the Python version when the request builds for several. */
 export function rowLabel(row: PackageRow): string {
-  return `${row.name} ${row.version} (${row.target}, py${row.python})`;
+  return `${row.name} ${row.version} (${row.target}, py${row.python}${row.buildDependency === true ? ', build dependency' : ''})`;
 }
 
 /** What happened to a row, in words: `built in 12.3s`, `failed (log: …)`. */

@@ -72,18 +72,21 @@ export interface TargetCounts {
   shared: number;
   /** Rows in a final state. */
   done: number;
+  /** Rows that are there only because other packages' builds need them. */
+  buildDeps: number;
 }
 
 /** Row counts of one target. */
 export function countsFor(state: ProgressState, target: string): TargetCounts {
   const counts: TargetCounts = {
-    resolved: 0, cached: 0, mirrored: 0, queued: 0, building: 0, built: 0, failed: 0, skipped: 0, shared: 0, done: 0,
+    resolved: 0, cached: 0, mirrored: 0, queued: 0, building: 0, built: 0, failed: 0, skipped: 0, shared: 0, done: 0, buildDeps: 0,
   };
   for (const row of state.rows.values()) {
     if (row.target !== target) continue;
     counts.resolved += 1;
     if (row.state !== 'resolved') counts[row.state] += 1;
     if (FINAL_ROW_STATES.has(row.state)) counts.done += 1;
+    if (row.buildDependency === true) counts.buildDeps += 1;
   }
   return counts;
 }

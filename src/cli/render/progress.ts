@@ -50,6 +50,7 @@ function countCells(counts: TargetCounts, style: Style, compact: boolean): strin
   if (counts.queued > 0) cells.splice(3, 0, `${counts.queued} queued`);
   if (counts.skipped > 0) cells.push(style.dim(`${counts.skipped} skipped`));
   if (counts.shared > 0) cells.push(style.magenta(`${counts.shared} shared`));
+  if (counts.buildDeps > 0) cells.push(style.dim(`(${counts.buildDeps} build deps)`));
   return cells.join(style.dim(' · '));
 }
 

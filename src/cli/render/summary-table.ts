@@ -16,6 +16,7 @@ export function rowDetail(row: PackageRow): string {
         .filter((s) => s !== undefined)
         .join('  ');
     case 'failed':
+      // A failure decided before any build ran (its build requirements) has no log: say why.
       return row.logPath ?? (row.error ?? '').split('\n')[0] ?? '';
     case 'skipped':
     case 'shared':
@@ -66,7 +67,8 @@ export function renderSummary(status: RequestStatus, style: Style): string[] {
   const multiPython = new Set(rows.map((r) => r.python)).size > 1;
   const headers = ['package', 'version', 'target', ...(multiPython ? ['python'] : []), 'result', 'detail'];
   const cells = rows.map((r) => [
-    r.name,
+    // Build dependencies: in the request because other packages' builds need them.
+    r.buildDependency === true ? `${r.name} ${style.dim('(build dep)')}` : r.name,
     r.version,
     r.target,
     ...(multiPython ? [r.python] : []),
@@ -78,7 +80,8 @@ export function renderSummary(status: RequestStatus, style: Style): string[] {
   const totals = RESULT_ORDER.filter((s) => (counts[s] ?? 0) > 0)
     .map((s) => `${counts[s]} ${s}`)
     .join(', ');
-  lines.push('', `${status.rows.length} package × target rows: ${totals}`);
+  const buildDeps = status.rows.filter((r) => r.buildDependency === true).length;
+  lines.push('', `${status.rows.length} package × target rows: ${totals}${buildDeps > 0 ? ` (${buildDeps} of them build dependencies)` : ''}`);
   const failed = rows.filter((r) => r.state === 'failed');
   if (failed.length > 0) {
     const first = failed[0]!;

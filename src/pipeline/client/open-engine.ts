@@ -12,6 +12,8 @@ import { NotFoundError, TransientError, UsageError } from '../../errors.js';
 import { fsRequirementsSource } from '../../requirements/fs-requirements-source.js';
 import type { RequirementsSource } from '../../requirements/index.js';
 import { normalizeName } from '../../wheels/normalize-name.js';
+import { loadRecipes, recipeDirs } from '../../recipes/load-recipes.js';
+import type { Recipe } from '../../recipes/recipe-schema.js';
 import { resolveJobId } from '../contract/job-ids.js';
 import type { Engine, EngineOptions, WaitOptions, WatchOptions, WorkerPool } from '../contract/engine.js';
 import { startWorkers } from '../worker/worker-pool.js';
@@ -102,6 +104,7 @@ export async function openEngine(config: FarmConfig, options: EngineOptions = {}
       resolveLogs: {},
     };
     await store.create(stored, status);
+    const recipes = await buildRequireRecipes(config);
     await queues.flow.add({
       name: JOB_NAMES.request,
       queueName: REQUEST_QUEUE,
@@ -121,6 +124,7 @@ export async function openEngine(config: FarmConfig, options: EngineOptions = {}
           extraIndexUrls: stored.extraIndexUrls,
           requirementsText: r.requirementsText,
           constraintsText: r.constraintsText,
+          recipes,
         } satisfies ResolveJobData,
         opts: { jobId: resolveJobId(id, r.target, r.python), ...JOB_OPTIONS.resolve },
       })),
@@ -266,4 +270,19 @@ export async function openEngine(config: FarmConfig, options: EngineOptions = {}
     },
   };
   return engine;
+}
+
+/**
+ * The recipes that add build requirements, for the resolve jobs (which find
+ * every sdist's build requirements). Problems in recipe files are the request
+ * job's to report; here a broken file is simply left out.
+ */
+async function buildRequireRecipes(config: FarmConfig): Promise<Record<string, Recipe>> {
+  const book = await loadRecipes(recipeDirs({ configDir: config.recipes.dir }));
+  const recipes: Record<string, Recipe> = {};
+  for (const [name, loaded] of book.recipes) {
+    const layers = [loaded.recipe, ...loaded.recipe.overrides];
+    if (layers.some((layer) => (layer.buildRequires ?? []).length > 0)) recipes[name] = loaded.recipe;
+  }
+  return recipes;
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { EffectiveRecipe } from '../../recipes/effective-recipe.js';
+import { Recipe } from '../../recipes/recipe-schema.js';
 import { ResolvedSet } from './resolved-set.js';
 
 const NonEmpty = z.string().min(1);
@@ -34,6 +35,11 @@ export const ResolveJobData = z.strictObject({
   requirementsText: z.string(),
   /** Constraints (`-c` files) for this target and Python, passed with `-c`. */
   constraintsText: z.string(),
+  /**
+   * The recipes that add build requirements (`buildRequires`), by normalised
+   * project name: the resolve job adds them to what the sdists declare.
+   */
+  recipes: z.record(z.string(), Recipe).default({}),
 });
 export type ResolveJobData = z.infer<typeof ResolveJobData>;
 
@@ -68,6 +74,11 @@ export const BuildJobData = z.strictObject({
   sdist: z.strictObject({ url: NonEmpty, filename: NonEmpty, sha256: z.string().optional() }),
   indexUrl: z.url(),
   extraIndexUrls: z.array(z.url()),
+  /**
+   * The wheels the compile installs (its build environment), each already in
+   * the target's repository: the scheduler enqueues the build only once all are.
+   */
+  buildDeps: z.array(z.strictObject({ name: NonEmpty, version: NonEmpty, filename: NonEmpty })).default([]),
   /** When the job was enqueued (ms since epoch), for overhead figures. */
   enqueuedAt: z.number(),
   /** How many other builds of the request wait for this one: they go first for a free slot. */
@@ -113,6 +124,12 @@ export const TaskResult = z.strictObject({
   containerMs: z.number().nonnegative().default(0),
   /** Containers this job started. */
   containers: z.int().nonnegative().default(0),
+  /**
+   * Where a build's time went outside its processes, in ms by phase
+   * (`download`, `prepare`, `compile.create`, `compile.start`, `compile.run`,
+   * `smoke.remove`, `collect`, …): what bench/build.ts reports as overhead.
+   */
+  timings: z.record(z.string(), z.number()).optional(),
   startedAt: z.number(),
   finishedAt: z.number(),
   enqueuedAt: z.number().optional(),

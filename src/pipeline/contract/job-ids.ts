@@ -15,6 +15,8 @@ export interface BuildIdentity {
   image: string;
   /** `recipeHash()` of the effective recipe. */
   recipeHash: string;
+  /** The build environment: `name==version` of every wheel the compile installs, in any order. */
+  buildEnv?: readonly string[];
 }
 
 /** BullMQ ids must not contain `:` and must not look like integers. */
@@ -32,7 +34,8 @@ function digest(parts: readonly string[]): string {
  * the readable part may be truncated without merging distinct builds.
  */
 export function buildJobId(id: BuildIdentity): string {
-  const hash = digest(['build/1', id.name, id.version, id.target, id.python, id.image, id.recipeHash]);
+  const env = [...(id.buildEnv ?? [])].sort().join(' ');
+  const hash = digest(['build/2', id.name, id.version, id.target, id.python, id.image, id.recipeHash, env]);
   return `build-${slug(id.name)}-${slug(id.version)}-${id.target}-py${id.python}-${hash}`;
 }
 

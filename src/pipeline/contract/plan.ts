@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** What happens to one `(package, target, python)`. */
-export const PlanAction = z.enum(['cached', 'mirror', 'build', 'skip']);
+export const PlanAction = z.enum(['cached', 'mirror', 'build', 'skip', 'fail']);
 export type PlanAction = z.infer<typeof PlanAction>;
 
 /** One row of the plan. */
@@ -24,6 +24,8 @@ export const PlannedRow = z.strictObject({
   reason: z.string().optional(),
   /** The task (mirror or build) that serves the row. */
   taskId: z.string().optional(),
+  /** Only needed to build other packages of the request (a build dependency), not asked for. */
+  buildDependency: z.boolean().optional(),
 });
 export type PlannedRow = z.infer<typeof PlannedRow>;
 
@@ -39,6 +41,20 @@ export const MirrorTask = z.strictObject({
 });
 export type MirrorTask = z.infer<typeof MirrorTask>;
 
+/**
+ * One wheel a build installs into its build environment: already in the
+ * repository (`wheel`), or made by a task of the plan first (`taskId`), or
+ * impossible (`problem`: skipped by its recipe, or it can't be built).
+ */
+export const BuildDepRef = z.strictObject({
+  name: z.string(),
+  version: z.string(),
+  taskId: z.string().optional(),
+  wheel: z.string().optional(),
+  problem: z.string().optional(),
+});
+export type BuildDepRef = z.infer<typeof BuildDepRef>;
+
 /** Build one sdist for one target and Python version. */
 export const BuildTask = z.strictObject({
   id: z.string(),
@@ -53,6 +69,11 @@ export const BuildTask = z.strictObject({
   sdist: z.strictObject({ url: z.string(), filename: z.string(), sha256: z.string().optional() }),
   /** Tasks whose wheels must be in the repository first (the smoke test installs them). */
   dependsOn: z.array(z.string()),
+  /**
+   * The build environment: every wheel the compile installs, from the
+   * repository. Their tasks must have succeeded before the build is enqueued.
+   */
+  buildDeps: z.array(BuildDepRef).default([]),
   /**
    * Set on every build of a project but the first: wait for that task, and
    * when it produced a pure-Python wheel, use that wheel (collected into this

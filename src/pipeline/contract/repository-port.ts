@@ -6,6 +6,7 @@
  * (`worker/repository-adapter.ts`), and a remote worker's over the served
  * index and farm api's upload API (`src/remote/remote-repository.ts`).
  */
+import type { BuildProvenance } from '../../repository/inventory-schema.js';
 
 /** Outcome of collecting one wheel. */
 export interface CollectOutcome {
@@ -21,14 +22,18 @@ export interface WheelEntry {
   readonly sha256: string;
   /** Recipe hash of a wheel farm built; absent for mirrored, added and adopted wheels. */
   readonly recipeHash?: string;
+  /** How farm built it (absent for mirrored, added and adopted wheels). */
+  readonly build?: BuildProvenance;
+  /** Where a mirrored wheel came from, recorded in the inventory. */
+  readonly mirror?: { readonly url: string };
 }
 
 /** Collection details a build job adds. */
 export interface CollectOptions {
   /** Name to publish under (default: the file's base name), e.g. with a higher build tag. */
   readonly filename?: string;
-  /** Provenance recorded in the inventory: part of the cache key. */
-  readonly build?: { readonly recipeHash: string; readonly image?: string; readonly requestId?: string; readonly target?: string; readonly python?: string };
+  /** Provenance recorded in the inventory; its recipe hash is part of the cache key. */
+  readonly build?: BuildProvenance;
   /** Where a mirrored wheel came from, recorded in the inventory. */
   readonly mirror?: { readonly url: string };
 }

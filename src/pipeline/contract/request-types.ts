@@ -115,6 +115,8 @@ export const PackageRow = z.strictObject({
   reason: z.string().optional(),
   /** The BullMQ job id that builds it (the dedupe key). */
   jobId: z.string().optional(),
+  /** Only there to build other packages of the request (their build environments need it). */
+  buildDependency: z.boolean().optional(),
 });
 export type PackageRow = z.infer<typeof PackageRow>;
 
@@ -223,6 +225,7 @@ export function countRows(rows: readonly PackageRow[]): Partial<Record<RowState,
 }
 
 /** The key of a row: `name/target/python`. */
-export function rowKey(row: Pick<PackageRow, 'name' | 'target' | 'python'>): string {
-  return `${row.name}/${row.target}/${row.python}`;
+export function rowKey(row: Pick<PackageRow, 'name' | 'target' | 'python'> & Partial<Pick<PackageRow, 'version' | 'buildDependency'>>): string {
+  // A build dependency may be another version of a project the request has: its own row.
+  return row.buildDependency === true ? `${row.name}/${row.target}/${row.python}@${row.version ?? ''}` : `${row.name}/${row.target}/${row.python}`;
 }

@@ -30,6 +30,25 @@ export const ResolvedPackage = z.strictObject({
 });
 export type ResolvedPackage = z.infer<typeof ResolvedPackage>;
 
+/**
+ * The build environment of one sdist on one target and Python: the pinned
+ * wheels its compile installs (its build requirements, static, from the
+ * PEP 517 hook and from the recipe, and their dependencies, as pip resolved
+ * them in a container of the target), or why there is none.
+ */
+export const BuildEnv = z.strictObject({
+  /** The sdist's project (normalised) and version. */
+  name: z.string().min(1),
+  version: z.string().min(1),
+  /** The requirements, canonical and sorted. */
+  requires: z.array(z.string()),
+  /** What pip pinned for them; empty with `error`. */
+  packages: z.array(ResolvedPackage),
+  /** Why the sdist can't be built (an invalid requirement, an unresolvable set, a cycle). */
+  error: z.string().optional(),
+});
+export type BuildEnv = z.infer<typeof BuildEnv>;
+
 /** The resolver's answer for one target and Python version. */
 export const ResolvedSet = z.strictObject({
   target: z.string(),
@@ -38,6 +57,12 @@ export const ResolvedSet = z.strictObject({
   /** The marker environment pip evaluated (`platform_machine`, …). */
   environment: z.record(z.string(), z.string()),
   packages: z.array(ResolvedPackage),
+  /**
+   * One build environment per sdist farm builds for this set: the sdists
+   * among `packages` and, recursively, among the build environments' own
+   * packages (build dependencies that upstream has only as sdists).
+   */
+  buildEnvs: z.array(BuildEnv).default([]),
 });
 export type ResolvedSet = z.infer<typeof ResolvedSet>;
 

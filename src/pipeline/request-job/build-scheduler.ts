@@ -21,6 +21,11 @@
  *    driver waits for news of the enqueued tasks (`wait`, then `woke`).
  * With nothing enqueued and nothing waiting, the step ends (`finish: done`).
  *
+ * A build whose compile needs build dependencies waits for their tasks like
+ * for any dependency, but goes ahead only when every one of them produced a
+ * wheel: otherwise it fails at once, naming the build dependency, and is
+ * never enqueued. Its job carries the wheels to install (`buildDeps`).
+ *
  * Resuming after a crash is starting again from the saved rows: tasks whose
  * rows all ended are done; the others are taken on again, and enqueuing a
  * job that exists already is a no-op that finds it (its owner says whether
@@ -29,7 +34,7 @@
 import { isPureWheel } from '../../wheels/wheel-filename.js';
 import type { TaskResult, TaskState } from '../contract/job-data.js';
 import { buildLogPath } from '../contract/log-paths.js';
-import type { BuildPlan, BuildTask, MirrorTask } from '../contract/plan.js';
+import type { BuildDepRef, BuildPlan, BuildTask, MirrorTask } from '../contract/plan.js';
 import { FINAL_ROW_STATES, rowKey, type PackageRow, type RowState } from '../contract/request-types.js';
 import { MIRROR_QUEUE, targetQueue } from '../store/keys.js';
 
@@ -55,8 +60,10 @@ export interface ScheduledTask {
   readonly id: string;
   readonly queue: string;
   readonly task: { readonly kind: 'build'; readonly build: BuildTask } | { readonly kind: 'mirror'; readonly mirror: MirrorTask };
-  /** Tasks that must end first. */
+  /** Tasks that must end first (build-dependency tasks included). */
   readonly deps: readonly string[];
+  /** Wheels the compile installs (builds only), as the plan says where each comes from. */
+  readonly buildDeps: readonly BuildDepRef[];
   /** The first build of the project, whose pure wheel this one may take. */
   readonly reuse?: string;
   /** Builds of the request waiting for this one: it goes first for a free slot. */
@@ -108,7 +115,15 @@ export type Action =
   | { readonly type: 'watch'; readonly queues: readonly string[] }
   | { readonly type: 'check-cancelled' }
   | { readonly type: 'look-up-failure'; readonly taskId: string }
-  | { readonly type: 'enqueue'; readonly task: ScheduledTask['task']; readonly taskId: string; readonly queue: string; readonly blocking: number }
+  | {
+      readonly type: 'enqueue';
+      readonly task: ScheduledTask['task'];
+      readonly taskId: string;
+      readonly queue: string;
+      readonly blocking: number;
+      /** Builds: the wheels its compile installs, each in the repository now. */
+      readonly buildDeps: readonly ResolvedBuildDep[];
+    }
   | {
       readonly type: 'collect-reused';
       readonly taskId: string;
@@ -125,6 +140,13 @@ export type Action =
   | { readonly type: 'update-rows'; readonly rows: readonly PackageRow[] }
   | { readonly type: 'wait'; readonly taskIds: readonly string[] }
   | { readonly type: 'finish'; readonly outcome: 'done' | 'cancelled' };
+
+/** A build dependency whose wheel is in the repository. */
+export interface ResolvedBuildDep {
+  readonly name: string;
+  readonly version: string;
+  readonly filename: string;
+}
 
 export interface Step {
   readonly state: SchedulerState;
@@ -158,18 +180,21 @@ function rowEnded(row: PackageRow): boolean {
 /** The first state and actions: resumed tasks marked done, queues watched, then the first round. */
 export function startScheduler(input: SchedulerInput): Step {
   const blocking = new Map<string, number>();
+  const buildDepTasks = (b: BuildTask) => b.buildDeps.map((d) => d.taskId).filter((t): t is string => t !== undefined);
   for (const b of input.plan.builds) {
-    for (const d of [...b.dependsOn, ...(b.reusePureFrom !== undefined ? [b.reusePureFrom] : [])]) blocking.set(d, (blocking.get(d) ?? 0) + 1);
+    const waitsFor = new Set([...b.dependsOn, ...buildDepTasks(b), ...(b.reusePureFrom !== undefined ? [b.reusePureFrom] : [])]);
+    for (const d of waitsFor) blocking.set(d, (blocking.get(d) ?? 0) + 1);
   }
   const base = { phase: 'waiting' as const, shared: false, owner: input.requestId };
   const tasks: ScheduledTask[] = [
-    ...input.plan.mirrors.map((m) => ({ ...base, id: m.id, queue: MIRROR_QUEUE, task: { kind: 'mirror' as const, mirror: m }, deps: [], blocking: 0 })),
+    ...input.plan.mirrors.map((m) => ({ ...base, id: m.id, queue: MIRROR_QUEUE, task: { kind: 'mirror' as const, mirror: m }, deps: [], buildDeps: [], blocking: 0 })),
     ...input.plan.builds.map((b) => ({
       ...base,
       id: b.id,
       queue: targetQueue(b.target),
       task: { kind: 'build' as const, build: b },
-      deps: b.dependsOn,
+      deps: [...new Set([...b.dependsOn, ...buildDepTasks(b)])].sort(),
+      buildDeps: b.buildDeps,
       ...(b.reusePureFrom !== undefined ? { reuse: b.reusePureFrom } : {}),
       blocking: blocking.get(b.id) ?? 0,
     })),
@@ -222,8 +247,7 @@ export function advance(state: SchedulerState, observation: Observation): Step {
           reason: `failed before with the same sdist, image and recipe (request ${earlier.requestId}); farm retry builds it again`,
         });
       } else {
-        s.setTask(task.id, { phase: 'enqueuing' });
-        s.emit({ type: 'enqueue', task: task.task, taskId: task.id, queue: task.queue, blocking: task.blocking });
+        s.enqueue(task);
       }
       return s.takeOn();
     }
@@ -373,6 +397,35 @@ class Draft {
     });
   }
 
+  /**
+   * The wheels of a build's build environment, once each task that makes
+   * one has ended; a string naming the first that can't be had.
+   */
+  buildEnvironment(task: ScheduledTask): ResolvedBuildDep[] | string {
+    const resolved: ResolvedBuildDep[] = [];
+    for (const dep of task.buildDeps) {
+      const label = `build dependency ${dep.name} ${dep.version}`;
+      if (dep.problem !== undefined) return `${label}: ${dep.problem}`;
+      let filename = dep.wheel;
+      if (dep.taskId !== undefined) {
+        const outcome = this.task(dep.taskId)?.outcome;
+        const failed = outcome === undefined || outcome.state === 'failed' || outcome.state === 'cancelled' || outcome.wheel === undefined;
+        if (failed) return `${label} ${outcome?.state === 'cancelled' ? 'was cancelled' : 'failed'}, so it was not built (see the log of ${dep.name})`;
+        filename = outcome.wheel;
+      }
+      if (filename === undefined) return `${label}: no wheel`;
+      resolved.push({ name: dep.name, version: dep.version, filename });
+    }
+    return resolved;
+  }
+
+  /** Enqueues `task`, with its build environment when it is a build. */
+  enqueue(task: ScheduledTask): void {
+    const env = task.task.kind === 'build' ? this.buildEnvironment(task) : [];
+    this.setTask(task.id, { phase: 'enqueuing' });
+    this.emit({ type: 'enqueue', task: task.task, taskId: task.id, queue: task.queue, blocking: task.blocking, buildDeps: typeof env === 'string' ? [] : env });
+  }
+
   /** Whether every dependency of `task` has ended (a dependency that is not a task counts as ended). */
   depsEnded(task: ScheduledTask): boolean {
     return task.deps.every((d) => {
@@ -415,12 +468,20 @@ class Draft {
         }
       }
       if (!this.depsEnded(task)) continue;
+      if (task.task.kind === 'build') {
+        const env = this.buildEnvironment(task);
+        if (typeof env === 'string') {
+          // No compile without its whole build environment: fail here, never enqueue.
+          this.setTask(task.id, { phase: 'done', outcome: { state: 'failed', requestId: this.base.requestId } });
+          this.patchRows(task.id, { state: 'failed', error: env });
+          continue;
+        }
+      }
       if (task.task.kind === 'build' && !this.base.rebuildFailed) {
         this.setTask(task.id, { phase: 'looking-up' });
         this.emit({ type: 'look-up-failure', taskId: task.id });
       } else {
-        this.setTask(task.id, { phase: 'enqueuing' });
-        this.emit({ type: 'enqueue', task: task.task, taskId: task.id, queue: task.queue, blocking: task.blocking });
+        this.enqueue(task);
       }
     }
     const inFlight = this.tasks.some((t) => t.phase === 'looking-up' || t.phase === 'enqueuing' || t.phase === 'collecting');

@@ -168,7 +168,7 @@ class RequestRun {
     for (const result of ok) {
       const repository = targets.get(result.set.target)!.repository;
       const names = projects.get(repository) ?? new Set<string>();
-      for (const p of result.set.packages) names.add(p.name);
+      for (const p of [...result.set.packages, ...result.set.buildEnvs.flatMap((e) => e.packages)]) names.add(p.name);
       projects.set(repository, names);
     }
     const inventory = new Map<string, InventoryWheel[]>();
@@ -190,15 +190,20 @@ class RequestRun {
       target: r.target,
       python: r.python,
       repository: r.repository,
-      state: r.action === 'cached' ? 'cached' : r.action === 'skip' ? 'skipped' : 'resolved',
+      state: r.action === 'cached' ? 'cached' : r.action === 'skip' ? 'skipped' : r.action === 'fail' ? 'failed' : 'resolved',
       ...(r.action === 'cached' || r.action === 'mirror' ? { wheel: r.wheel } : {}),
-      ...(r.reason !== undefined ? { reason: r.reason } : {}),
+      // A package that can't be planned (its build requirements) fails here, with why.
+      ...(r.reason !== undefined ? (r.action === 'fail' ? { error: r.reason } : { reason: r.reason }) : {}),
       ...(r.taskId !== undefined ? { jobId: r.taskId } : {}),
+      ...(r.buildDependency === true ? { buildDependency: true } : {}),
     }));
     const counts = countRows(rows);
     const summary: StatusMessage = {
       level: 'info',
-      text: `plan: ${plan.builds.length} build jobs, ${plan.mirrors.length} mirror jobs, ${counts.cached ?? 0} cached, ${counts.skipped ?? 0} skipped`,
+      text:
+        `plan: ${plan.builds.length} build jobs, ${plan.mirrors.length} mirror jobs, ${counts.cached ?? 0} cached, ${counts.skipped ?? 0} skipped` +
+        (rows.some((r) => r.buildDependency === true) ? `, ${rows.filter((r) => r.buildDependency === true).length} rows are build dependencies` : '') +
+        ((counts.failed ?? 0) > 0 ? `, ${counts.failed} can't be built` : ''),
     };
     await this.apply({ type: 'planned', rows, messages: [...warnings, summary] });
     return true;

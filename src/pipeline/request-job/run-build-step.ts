@@ -11,6 +11,7 @@ import type { BuildJobData, MirrorJobData, TaskResult } from '../contract/job-da
 import type { BuildPlan, BuildTask } from '../contract/plan.js';
 import type { LocalRepositoryPort } from '../contract/repository-port.js';
 import { rowKey, type PackageRow } from '../contract/request-types.js';
+import { parseWheelFilename } from '../../wheels/wheel-filename.js';
 import { JOB_NAMES } from '../store/keys.js';
 import { JOB_OPTIONS } from '../store/queues.js';
 import { advance, startScheduler, type Action, type Observation, type SchedulerInput, type TaskProbe } from './build-scheduler.js';
@@ -44,8 +45,8 @@ export interface BuildStepPorts {
   readonly jobs: JobQueues;
   readonly waiter: TaskWatch;
   readonly results: TaskRecords;
-  /** Collects a reused pure wheel into another repository. */
-  readonly repo: Pick<LocalRepositoryPort, 'collect' | 'packagesDir'>;
+  /** Collects a reused pure wheel into another repository, with the provenance recorded in the first. */
+  readonly repo: Pick<LocalRepositoryPort, 'collect' | 'packagesDir' | 'listWheelEntries'>;
   /** Poll interval: the fallback when a queue event is missed. */
   readonly pollMs: number;
 }
@@ -53,7 +54,7 @@ export interface BuildStepPorts {
 /** The request's side of the build step: what the scheduler starts from, and its callbacks. */
 export interface BuildStepRequest extends SchedulerInput {
   /** Job data that is not in the plan: index URLs and the effective recipe per build. */
-  buildData(task: BuildTask): Omit<BuildJobData, 'enqueuedAt' | 'blocking'>;
+  buildData(task: BuildTask): Omit<BuildJobData, 'enqueuedAt' | 'blocking' | 'buildDeps'>;
   /** Persists rows that changed (and emits their events). */
   saveRows(changed: readonly PackageRow[]): Promise<void>;
   isCancelled(): Promise<boolean>;
@@ -100,7 +101,7 @@ export async function runBuildStep(ports: BuildStepPorts, req: BuildStepRequest,
             ? await ports.jobs.add(
                 action.queue,
                 JOB_NAMES.build,
-                { ...req.buildData(action.task.build), enqueuedAt: Date.now(), blocking: action.blocking },
+                { ...req.buildData(action.task.build), buildDeps: [...action.buildDeps], enqueuedAt: Date.now(), blocking: action.blocking },
                 { jobId: action.taskId, ...JOB_OPTIONS.build },
               )
             : await ports.jobs.add(action.queue, JOB_NAMES.mirror, mirrorData(req.requestId, action.task.mirror), {
@@ -112,7 +113,10 @@ export async function runBuildStep(ports: BuildStepPorts, req: BuildStepRequest,
       }
       case 'collect-reused':
         try {
-          await ports.repo.collect(action.into, path.join(ports.repo.packagesDir(action.from), action.wheel), { build: { ...action.provenance } });
+          // The wheel was built once, elsewhere: its record there says how; the copy keeps that, under this target's recipe hash.
+          const [original] = (await ports.repo.listWheelEntries(action.from, [parseWheelFilename(action.wheel).name])).filter((e) => e.filename === action.wheel);
+          const build = original?.build !== undefined ? { ...original.build, recipeHash: action.provenance.recipeHash } : { ...action.provenance };
+          await ports.repo.collect(action.into, path.join(ports.repo.packagesDir(action.from), action.wheel), { build });
           observation = { type: 'reuse-collected', taskId: action.taskId };
         } catch (error) {
           observation = { type: 'reuse-collected', taskId: action.taskId, error: `collecting ${action.wheel} into ${action.into}: ${(error as Error).message}` };

@@ -125,6 +125,7 @@ async function processBuild(deps: ProcessorDeps, job: Job, signal: AbortSignal |
       durationMs: Date.now() - startedAt,
       containerMs: outcome.containerMs,
       containers: outcome.containers,
+      timings: outcome.timings,
       finishedAt: Date.now(),
     };
     await deps.results.write(result);

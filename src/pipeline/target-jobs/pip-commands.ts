@@ -1,51 +1,38 @@
 /**
- * The pip command lines farm runs in containers, as argv arrays. Pure.
+ * The pip options farm's container drivers pass, as argv fragments. Pure.
  */
-import { interpreterPath } from '../../images/image-names.js';
 import type { RepositoryAccess } from './wheel-source-access.js';
 
 /**
- * pip's resolution: `install --dry-run --ignore-installed --report` against
- * the upstream index, reading `/in/requirements.txt` (and `/in/constraints.txt`)
- * and writing `/out/report.json`. `repository` adds the target's repository
- * (mounted read-only, or the served index): pip then prefers the wheel farm already has to the
- * sdist of the same version and reads its metadata instead of building it,
- * which makes resolving an already-built set cheap, and the report says
- * which packages need nothing.
- *
- * `buildIsolation: false` lets pip prepare sdist metadata with the image's
- * own setuptools instead of installing build requirements into a fresh
- * environment per sdist: the same metadata for ordinary setuptools projects,
- * and 4-5× faster under qemu. The resolve step falls back to isolation when
- * that fails (another build backend, a too old setuptools).
+ * Where pip looks for distributions while resolving: the upstream index (and
+ * extra indexes) and the target's repository (mounted read-only and given
+ * as `--find-links`, or the served index as an extra index). pip then prefers the wheel farm already has to the sdist of the
+ * same version and reads its metadata instead of building it, which makes
+ * resolving an already-built set cheap, and the report says which packages
+ * need nothing.
  */
-export function resolveArgv(
-  python: string,
+export function indexOptions(
   indexUrl: string,
   extraIndexUrls: readonly string[],
-  withConstraints: boolean,
   repository: Pick<RepositoryAccess, 'findLinks' | 'indexUrls'> = { findLinks: [], indexUrls: [] },
-  buildIsolation = true,
 ): string[] {
   return [
-    interpreterPath(python),
-    '-m',
-    'pip',
-    'install',
-    '--dry-run',
-    '--ignore-installed',
-    ...(buildIsolation ? [] : ['--no-build-isolation']),
-    '--progress-bar',
-    'off',
-    '--report',
-    '/out/report.json',
     '--index-url',
     indexUrl,
     ...[...extraIndexUrls, ...repository.indexUrls].flatMap((url) => ['--extra-index-url', url]),
     ...repository.findLinks.flatMap((dir) => ['--find-links', dir]),
-    ...(withConstraints ? ['-c', '/in/constraints.txt'] : []),
-    '-r',
-    '/in/requirements.txt',
   ];
 }
 
+/** The requirement files of a request's own resolution (`resolve.py` resolves them as `-r`, `-c`). */
+export function requirementFileArgs(withConstraints: boolean): string[] {
+  return [...(withConstraints ? ['-c', '/in/constraints.txt'] : []), '-r', '/in/requirements.txt'];
+}
+
+/**
+ * Build requirements as pip arguments: after `--`, so that even a string
+ * that slipped past validation is read as a requirement, never as an option.
+ */
+export function requirementArgs(requires: readonly string[]): string[] {
+  return ['--', ...requires];
+}

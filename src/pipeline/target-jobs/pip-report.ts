@@ -124,5 +124,5 @@ export function parsePipReport(
   });
   if (problems.length > 0) throw new ConfigError(source, problems);
   packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { target, python, pipVersion: report.pip_version, environment: report.environment, packages };
+  return { target, python, pipVersion: report.pip_version, environment: report.environment, packages, buildEnvs: [] };
 }

@@ -39,7 +39,7 @@ const sha256 = (parts: readonly string[]) => createHash('sha256').update(parts.j
 /** The inputs pip saw, except the index and repository state (see `fingerprint`). */
 export function resolveCacheKey(data: ResolveJobData, imageId: string): string {
   return sha256([
-    'resolve/1',
+    'resolve/2',
     data.target,
     data.python,
     imageId,
@@ -48,6 +48,8 @@ export function resolveCacheKey(data: ResolveJobData, imageId: string): string {
     ...data.extraIndexUrls,
     data.requirementsText,
     data.constraintsText,
+    // Recipes' build requirements change the build environments.
+    JSON.stringify(Object.entries(data.recipes).sort(([a], [b]) => (a < b ? -1 : 1))),
   ]);
 }
 
@@ -67,7 +69,10 @@ export class ResolveCache {
   async fingerprint(data: ResolveJobData, set: ResolvedSet): Promise<string | undefined> {
     const limit = pLimit(8);
     const indexes = [data.indexUrl, ...data.extraIndexUrls].map((u) => (u.endsWith('/') ? u : `${u}/`));
-    const pinned = new Map(set.packages.map((p) => [p.name, p.version]));
+    // Build environments' projects count like the set's own: their pages decide the environments.
+    const all = [...set.packages, ...set.buildEnvs.flatMap((e) => e.packages)];
+    const pinned = new Map<string, Set<string>>();
+    for (const p of all) pinned.set(p.name, (pinned.get(p.name) ?? new Set()).add(p.version));
     const sorted = [...pinned.keys()].sort();
     try {
       const pages = await Promise.all(
@@ -77,8 +82,8 @@ export class ResolveCache {
         .filter((file) => {
           if (!isWheelFilename(file)) return true;
           const wheel = parseWheelFilename(file);
-          const version = pinned.get(wheel.name);
-          return version === undefined || !sameVersion(wheel.version, version);
+          const versions = pinned.get(wheel.name);
+          return versions === undefined || ![...versions].some((v) => sameVersion(wheel.version, v));
         })
         .sort();
       return sha256(['fingerprint/1', ...pages, ...otherVersions]);

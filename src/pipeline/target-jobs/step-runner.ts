@@ -13,7 +13,7 @@ import { placeTarget, type DockerHost } from '../../docker/docker-hosts.js';
 import { runContainer, type RunResult } from '../../docker/run-container.js';
 import type { HostToolchain, Toolchains } from '../../docker/toolchains.js';
 import type { ToolchainUseInput } from '../../docker/toolchain-mount.js';
-import type { Target } from '../../targets/catalog.js';
+import type { DockerPlatform, Target } from '../../targets/catalog.js';
 import { getTarget } from '../../targets/parse-targets.js';
 import type { BuilderImage, BuilderImages } from '../../images/builder-images.js';
 import { TransientError } from '../../errors.js';
@@ -34,13 +34,29 @@ export interface StepEnvironment {
   maxLogBytes?: number;
 }
 
+/**
+ * A step as its caller describes it: by default in the target's builder
+ * image, on the target's platform, with the host's network; `image`,
+ * `platform` and `network` override that (a derived image with the recipe's
+ * packages, the tool image on the host's own platform, a compile with the
+ * network off).
+ */
+export type StepInput = Omit<BuildStepInput, 'image' | 'platform'> & {
+  image?: { readonly reference: string };
+  platform?: DockerPlatform;
+  network?: DockerHost['network'];
+};
+
 export interface StepRequest {
   targetId: string;
   python: string;
   jobId: string;
   requestId?: string;
-  /** Builds the step (and writes its input files) once the host's image is known. */
-  step: (image: BuilderImage) => Omit<BuildStepInput, 'image' | 'platform'> | Promise<Omit<BuildStepInput, 'image' | 'platform'>>;
+  /**
+   * Builds the step (and writes its input files) once the host and its
+   * builder image for the target are known; may prepare images on that host.
+   */
+  step: (image: BuilderImage, host: DockerHost) => StepInput | Promise<StepInput>;
   logPath: string;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -52,6 +68,8 @@ export interface StepRequest {
    * `planned` the compiler the build's identity names (see compiler-mode.ts).
    */
   compile?: { crossCompile?: boolean; planned?: string | null };
+  /** What the container does, as its `farm.step` label says: `resolve`, `compile`, `repair`, `smoke`. */
+  kind?: 'resolve' | 'compile' | 'repair' | 'smoke';
 }
 
 export interface StepOutcome extends RunResult {
@@ -132,7 +150,7 @@ export async function runStep(env: StepEnvironment, request: StepRequest): Promi
   const host = placeTarget(env.hosts, target);
   return host.run(async (h) => {
     const image = await env.images.get(h.client, h.name, request.targetId, request.python);
-    const step = await request.step(image);
+    const { image: override, platform, network, ...step } = await request.step(image, h);
     if (step.cache !== false) await cacheVolume(env, h, request.targetId, image);
     const compiler = await compilerFor(env, h, target, image, request.compile);
     const toolchain = request.compile === undefined ? undefined : toolchainUse(h, compiler, image, step.cache !== false);
@@ -144,13 +162,19 @@ export async function runStep(env: StepEnvironment, request: StepRequest): Promi
       }
     }
     const spec = buildContainerSpec(
-      { ...step, ...(toolchain === undefined ? {} : { toolchain }), image: image.reference, platform: target.platform },
+      {
+        ...step,
+        ...(toolchain === undefined ? {} : { toolchain }),
+        image: override?.reference ?? image.reference,
+        platform: platform ?? target.platform,
+      },
       {
         jobId: request.jobId,
         workerId: env.workerId,
         targetId: request.targetId,
         ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
-        network: h.network,
+        ...(request.kind !== undefined ? { step: request.kind } : {}),
+        network: network ?? h.network,
         cacheVolumePrefix: env.cacheVolumePrefix,
       },
     );

@@ -29,7 +29,7 @@ export function repositoryAdapter(root: string): LocalRepositoryPort {
           entries.push({
             filename: f.filename,
             sha256: f.sha256,
-            ...(f.build === undefined ? {} : { recipeHash: f.build.recipeHash }),
+            ...(f.build === undefined ? {} : { recipeHash: f.build.recipeHash, build: f.build }),
           });
         }
       }

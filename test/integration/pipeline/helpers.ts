@@ -95,6 +95,8 @@ export interface ContainerStart {
   request: string | undefined;
   worker: string | undefined;
   target: string | undefined;
+  /** `farm.step`: resolve, prepare, compile, repair, smoke. */
+  step: string | undefined;
 }
 
 /** Records farm container starts from Docker's event stream until `stop()`. */
@@ -102,7 +104,7 @@ export async function recordContainerStarts(): Promise<{ starts: ContainerStart[
   const starts: ContainerStart[] = [];
   const { stop } = await followContainerEvents(docker, ['start'], (event) => {
     const a = event.Actor?.Attributes ?? {};
-    starts.push({ id: event.id, job: a['farm.job'] ?? '', request: a['farm.request'], worker: a['farm.worker'], target: a['farm.target'] });
+    starts.push({ id: event.id, job: a['farm.job'] ?? '', request: a['farm.request'], worker: a['farm.worker'], target: a['farm.target'], step: a['farm.step'] });
   });
   return { starts, stop };
 }

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeSdist } from './make-sdist.js';
+import { coreMetadata, makeSdist } from './make-sdist.js';
 import { makePureWheel } from './make-wheel.js';
 import { vanillaSetuptoolsWheel } from './vanilla-setuptools.js';
 
@@ -32,7 +32,13 @@ export const ALL_FIXTURES = [
   'farmfix-broken',
   'farmfix-c',
   'farmfix-cext',
+  'farmfix-evilreq',
+  'farmfix-helper',
+  'farmfix-jpeg',
+  'farmfix-netfetch',
   'farmfix-purewheel',
+  'farmfix-usehelper',
+  'farmfix-usehelper2',
   'farmfix-x86only',
 ] as const;
 
@@ -41,6 +47,8 @@ export interface UpstreamFile {
   project: string;
   filename: string;
   sha256: string;
+  /** sha256 of `<file>.metadata` when the index serves it (PEP 658). */
+  metadataSha256?: string;
 }
 
 export interface Upstream {
@@ -50,9 +58,14 @@ export interface Upstream {
 
 const normalize = (name: string) => name.replace(/[-_.]+/g, '-').toLowerCase();
 
+const SDIST_SUFFIX = /\.(tar\.gz|tar\.bz2|tar\.xz|tgz|zip)$/;
+
 function projectOfFile(filename: string): string {
-  // `<dist>-<version>...`: the distribution part never contains '-'.
-  return normalize(filename.split('-')[0]!);
+  // A wheel's distribution part never contains '-' (PEP 427); an sdist's may
+  // (`python-lzo-1.15.tar.gz`), and its version never does.
+  if (filename.endsWith('.whl')) return normalize(filename.split('-')[0]!);
+  const stem = filename.replace(SDIST_SUFFIX, '');
+  return normalize(stem.slice(0, stem.lastIndexOf('-')));
 }
 
 const escapeHtml = (s: string) =>
@@ -65,15 +78,35 @@ const escapeHtml = (s: string) =>
  */
 export async function buildUpstream(
   dir: string,
-  options: { fixtures?: readonly string[]; extraFiles?: readonly string[] } = {},
+  options: {
+    fixtures?: readonly string[];
+    extraFiles?: readonly string[];
+    /**
+     * Fixtures whose sdist the index also serves PEP 658 metadata for: pip
+     * then resolves them from that metadata alone, without building or even
+     * reading their pyproject.toml.
+     */
+    sdistMetadata?: readonly string[];
+  } = {},
 ): Promise<Upstream> {
   const filesDir = path.join(dir, 'files');
   await mkdir(filesDir, { recursive: true });
   const files: UpstreamFile[] = [];
   for (const fixture of options.fixtures ?? ALL_FIXTURES) {
     const src = path.join(FIXTURE_PACKAGES_DIR, fixture);
-    const made = WHEEL_ONLY_FIXTURES.has(fixture) ? await makePureWheel(src, filesDir) : await makeSdist(src, filesDir);
-    files.push({ project: normalize(fixture), filename: made.filename, sha256: made.sha256 });
+    if (WHEEL_ONLY_FIXTURES.has(fixture)) {
+      const made = await makePureWheel(src, filesDir);
+      files.push({ project: normalize(fixture), filename: made.filename, sha256: made.sha256 });
+      continue;
+    }
+    const made = await makeSdist(src, filesDir);
+    const file: UpstreamFile = { project: normalize(fixture), filename: made.filename, sha256: made.sha256 };
+    if (options.sdistMetadata?.includes(fixture) === true) {
+      const metadata = Buffer.from(coreMetadata(made.info));
+      await writeFile(path.join(filesDir, `${made.filename}.metadata`), metadata);
+      file.metadataSha256 = createHash('sha256').update(metadata).digest('hex');
+    }
+    files.push(file);
   }
   let debian: string[];
   try {
@@ -119,7 +152,10 @@ export async function writeSimpleIndex(dir: string, files: readonly UpstreamFile
     await mkdir(path.join(simple, project), { recursive: true });
     const links = byProject
       .get(project)!
-      .map((f) => `<a href="../../files/${encodeURIComponent(f.filename)}#sha256=${f.sha256}">${escapeHtml(f.filename)}</a><br>`);
+      .map((f) => {
+        const metadata = f.metadataSha256 === undefined ? '' : ` data-dist-info-metadata="sha256=${f.metadataSha256}" data-core-metadata="sha256=${f.metadataSha256}"`;
+        return `<a href="../../files/${encodeURIComponent(f.filename)}#sha256=${f.sha256}"${metadata}>${escapeHtml(f.filename)}</a><br>`;
+      });
     await writeFile(
       path.join(simple, project, 'index.html'),
       `<!DOCTYPE html>\n<html><body>\n<h1>Links for ${project}</h1>\n${links.join('\n')}\n</body></html>\n`,

@@ -110,7 +110,36 @@ describe('effectiveRecipe: overrides per target and version', () => {
     },
   ])('$target $version', ({ target, version, packages, ...rest }) => {
     const effective = effectiveRecipe(PYYAML, target, version);
-    expect(effective).toEqual({ packages: { dnf: [], yum: [], ...packages }, ...rest });
+    expect(effective).toEqual({
+      packages: { dnf: [], yum: [], ...packages },
+      ...rest,
+      runtimePackages: { apk: [], apt: [], dnf: [], yum: [] },
+      network: false,
+      networkReason: null,
+    });
+  });
+
+  it('merges runtime packages like packages; network and its reason are replaced together', () => {
+    const r = recipe({
+      runtimePackages: { apt: ['libyaml-0-2'] },
+      network: true,
+      networkReason: 'downloads libfoo',
+      overrides: [
+        { targets: ['glibc-armv7'], runtimePackages: { apt: ['libffi8'] }, network: false },
+        { targets: ['musl-x86_64'], network: true, networkReason: 'musl: fetches a patch' },
+      ],
+    });
+    expect(effectiveRecipe(r, 'glibc-x86_64', '1.0')).toMatchObject({
+      runtimePackages: { apt: ['libyaml-0-2'] },
+      network: true,
+      networkReason: 'downloads libfoo',
+    });
+    expect(effectiveRecipe(r, 'glibc-armv7', '1.0')).toMatchObject({
+      runtimePackages: { apt: ['libffi8', 'libyaml-0-2'] },
+      network: false,
+      networkReason: null,
+    });
+    expect(effectiveRecipe(r, 'musl-x86_64', '1.0')).toMatchObject({ network: true, networkReason: 'musl: fetches a patch' });
   });
 
   it('a project without a recipe gets the empty recipe', () => {
@@ -170,10 +199,18 @@ describe('recipeHash', () => {
     ['import names', { packages: { apt: ['libyaml-dev'] }, importNames: ['yaml'] }],
     ['build requirements', { packages: { apt: ['libyaml-dev'] }, buildRequires: ['cython'] }],
     ['a skip', { packages: { apt: ['libyaml-dev'] }, skip: { reason: 'x' } }],
+    ['runtime packages', { packages: { apt: ['libyaml-dev'] }, runtimePackages: { apt: ['libyaml-0-2'] } }],
+    ['network', { packages: { apt: ['libyaml-dev'] }, network: true, networkReason: 'fetches sources' }],
     ['a matching override', { packages: { apt: ['libyaml-dev'] }, overrides: [{ versions: '>=6', rust: true }] }],
   ])('changes when the effective recipe changes: %s', (_name, changed) => {
     const base = recipeHash(e({ packages: { apt: ['libyaml-dev'] } }));
     expect(recipeHash(e(changed))).not.toBe(base);
+  });
+
+  it('does not change for keys added later when a recipe leaves them unset (cached wheels stay cached)', () => {
+    const base = recipeHash(e({ packages: { apt: ['libyaml-dev'] } }));
+    expect(recipeHash(e({ packages: { apt: ['libyaml-dev'] }, network: false }))).toBe(base);
+    expect(recipeHash(e({ packages: { apt: ['libyaml-dev'] }, runtimePackages: { apt: [] } }))).toBe(base);
   });
 
   it.each([

@@ -99,6 +99,21 @@ const INVALID: ReadonlyArray<{ name: string; yaml: string; problems: Array<{ pat
     problems: [{ path: 'skip.reason', message: 'expected string' }],
   },
   {
+    name: 'network: true without a reason',
+    yaml: 'network: true\n',
+    problems: [{ path: 'networkReason', message: 'network: true needs networkReason' }],
+  },
+  {
+    name: 'network: true without a reason in an override',
+    yaml: 'overrides:\n  - targets: [glibc-armv7]\n    network: true\n',
+    problems: [{ path: 'overrides.0.networkReason', message: 'network: true needs networkReason' }],
+  },
+  {
+    name: 'runtime package with a leading dash',
+    yaml: 'runtimePackages:\n  apt: ["-oDebug=1"]\n',
+    problems: [{ path: 'runtimePackages.apt.0', message: 'expected a package name' }],
+  },
+  {
     name: 'name that does not match the file',
     yaml: 'name: ruamel.yaml\n',
     problems: [{ path: 'name', message: "'ruamel.yaml' does not match the file name pyyaml.yaml" }],

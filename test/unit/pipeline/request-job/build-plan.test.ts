@@ -36,6 +36,7 @@ const set = (t: PlanTarget, packages: ResolvedPackage[], python = '3.11'): Resol
   pipVersion: '23.0.1',
   environment: {},
   packages,
+  buildEnvs: [],
 });
 const noRecipes: RecipeLookup = () => ({ hash: 'sha256:empty', skip: null });
 const none = new Map<string, InventoryWheel[]>();
@@ -157,5 +158,88 @@ describe('planBuilds', () => {
   it('is deterministic', () => {
     const args = [[set(X86, [sdist('b'), sdist('a', ['b'])]), set(ARM, [sdist('a', ['b']), sdist('b')])], [X86, ARM], noRecipes, none] as const;
     expect(planBuilds(...args)).toEqual(planBuilds(...args));
+  });
+});
+
+describe('planBuilds: build dependencies', () => {
+  const setuptools = wheel('setuptools', 'setuptools-68.0-py3-none-any.whl');
+  const helper = { ...sdist('helper'), requested: false };
+  const env = (name: string, packages: ResolvedPackage[], error?: string) => ({
+    name,
+    version: '1.0',
+    requires: packages.map((p) => p.name),
+    packages,
+    ...(error !== undefined ? { error } : {}),
+  });
+  const withEnvs = (t: PlanTarget, packages: ResolvedPackage[], envs: ReturnType<typeof env>[]): ResolvedSet => ({ ...set(t, packages), buildEnvs: envs });
+
+  it('plans build-only packages as build dependencies and points each build at the wheels of its environment', () => {
+    const plan = planBuilds(
+      [withEnvs(X86, [sdist('user')], [env('user', [setuptools, helper]), env('helper', [setuptools])])],
+      [X86],
+      noRecipes,
+      none,
+    );
+    const row = (name: string) => plan.rows.find((r) => r.name === name)!;
+    expect(row('user')).toMatchObject({ action: 'build' });
+    expect(row('user').buildDependency).toBeUndefined();
+    expect(row('helper')).toMatchObject({ action: 'build', buildDependency: true });
+    expect(row('setuptools')).toMatchObject({ action: 'mirror', buildDependency: true, wheel: 'setuptools-68.0-py3-none-any.whl' });
+    const user = plan.builds.find((b) => b.name === 'user')!;
+    const helperTask = plan.builds.find((b) => b.name === 'helper')!;
+    expect(user.buildDeps).toEqual([
+      { name: 'setuptools', version: '1.0', taskId: plan.mirrors[0]!.id },
+      { name: 'helper', version: '1.0', taskId: helperTask.id },
+    ]);
+    expect(helperTask.buildDeps).toEqual([{ name: 'setuptools', version: '1.0', taskId: plan.mirrors[0]!.id }]);
+    // One mirror of setuptools serves both environments.
+    expect(plan.mirrors).toHaveLength(1);
+  });
+
+  it('a build dependency already in the repository is installed from there', () => {
+    const plan = planBuilds([withEnvs(X86, [sdist('user')], [env('user', [setuptools])])], [X86], noRecipes, glibc(['setuptools-1.0-py3-none-any.whl']));
+    expect(plan.builds[0]!.buildDeps).toEqual([{ name: 'setuptools', version: '1.0', wheel: 'setuptools-1.0-py3-none-any.whl' }]);
+    expect(plan.mirrors).toEqual([]);
+  });
+
+  it('an sdist whose build environment has an error fails in the plan, and builds that need it are blocked', () => {
+    const plan = planBuilds(
+      [withEnvs(X86, [sdist('user')], [env('user', [helper]), env('helper', [], "its build requirements form a cycle: helper 1.0 → helper 1.0")])],
+      [X86],
+      noRecipes,
+      none,
+    );
+    expect(plan.rows.find((r) => r.name === 'helper')).toMatchObject({ action: 'fail', reason: expect.stringContaining('form a cycle') });
+    expect(plan.builds.map((b) => b.name)).toEqual(['user']);
+    expect(plan.builds[0]!.buildDeps[0]).toMatchObject({ name: 'helper', problem: expect.stringContaining("it can't be built: its build requirements form a cycle") });
+  });
+
+  it('a build dependency skipped by its recipe blocks the builds that need it', () => {
+    const recipes: RecipeLookup = (name) => ({ hash: 'sha256:empty', skip: name === 'helper' ? 'not on this target' : null });
+    const plan = planBuilds([withEnvs(X86, [sdist('user')], [env('user', [helper])])], [X86], recipes, none);
+    expect(plan.builds.find((b) => b.name === 'user')!.buildDeps).toEqual([{ name: 'helper', version: '1.0', problem: 'skipped by its recipe (not on this target)' }]);
+  });
+
+  it('the build environment is part of the build identity', () => {
+    const a = planBuilds([withEnvs(X86, [sdist('user')], [env('user', [setuptools])])], [X86], noRecipes, none);
+    const b = planBuilds([withEnvs(X86, [sdist('user')], [env('user', [{ ...setuptools, version: '69.0' }])])], [X86], noRecipes, none);
+    expect(a.builds[0]!.id).not.toBe(b.builds[0]!.id);
+  });
+
+  it('a package that is both asked for and a build dependency is one row, not a build dependency', () => {
+    const plan = planBuilds([withEnvs(X86, [sdist('user'), helper], [env('user', [helper]), env('helper', [])])], [X86], noRecipes, none);
+    const helperRows = plan.rows.filter((r) => r.name === 'helper');
+    expect(helperRows).toHaveLength(1);
+    expect(helperRows[0]!.buildDependency).toBeUndefined();
+  });
+
+  it('never drops a build-dependency edge to break a cycle: the run-time edge goes', () => {
+    // user build-requires helper; helper depends on user at run time.
+    const helperNeedsUser = { ...helper, requiresDist: ['user'] };
+    const plan = planBuilds([withEnvs(X86, [sdist('user'), helperNeedsUser], [env('user', [helperNeedsUser]), env('helper', [])])], [X86], noRecipes, none);
+    const user = plan.builds.find((b) => b.name === 'user')!;
+    const helperTask = plan.builds.find((b) => b.name === 'helper')!;
+    expect(user.buildDeps.map((d) => d.taskId)).toEqual([helperTask.id]);
+    expect(helperTask.dependsOn).toEqual([]);
   });
 });

@@ -34,6 +34,7 @@ function build(id: string, overrides: Partial<BuildTask> = {}): BuildTask {
     recipeHash: 'sha256:r',
     sdist: { url: `http://u/${name}-1.0.tar.gz`, filename: `${name}-1.0.tar.gz` },
     dependsOn: [],
+    buildDeps: [],
     ...overrides,
   };
 }
@@ -504,5 +505,103 @@ describe('build scheduler: observations that do not fit are refused', () => {
     const { state } = startScheduler(input({ builds: [a] }, [rowFor(a)]));
     expect(() => advance(state, { type: 'enqueued', taskId: 'build-a' })).toThrow(TypeError);
     expect(() => advance(state, { type: 'woke' })).toThrow(TypeError);
+  });
+});
+
+describe('build scheduler: build dependencies come first, and only a complete build environment is enqueued', () => {
+  const setuptools = mirror('mirror-setuptools', 'setuptools');
+  const helper = build('build-helper', { name: 'helper' });
+  const user = build('build-user', {
+    name: 'user',
+    buildDeps: [
+      { name: 'setuptools', version: '2.0', taskId: setuptools.id },
+      { name: 'helper', version: '1.0', taskId: helper.id },
+      { name: 'wheel', version: '0.38', wheel: 'wheel-0.38-py3-none-any.whl' },
+    ],
+  });
+  const rows = [rowFor(setuptools), rowFor(helper), rowFor(user)];
+  const enqueuedWith = (run: Run, taskId: string) =>
+    run.actions.find((a): a is Extract<Action, { type: 'enqueue' }> => a.type === 'enqueue' && a.taskId === taskId)?.buildDeps;
+
+  it.each<{ name: string; probes: Record<string, TaskProbe[]>; owners?: Record<string, string>; enqueued: string[]; user: Partial<PackageRow>; env: unknown }>([
+    {
+      name: 'the build waits for its build dependencies and gets their wheels',
+      probes: {
+        'mirror-setuptools': [finished(result('mirror-setuptools', 'mirrored', { wheel: 'setuptools-2.0-py3-none-any.whl' }))],
+        'build-helper': [ACTIVE, finished(result('build-helper', 'built', { wheel: 'helper-1.0-cp311-cp311-linux_x86_64.whl' }))],
+        'build-user': [finished(result('build-user', 'built', { wheel: 'user-1.0-cp311-cp311-linux_x86_64.whl' }))],
+      },
+      enqueued: ['mirror-setuptools', 'build-helper', 'build-user'],
+      user: { state: 'built' },
+      env: [
+        { name: 'setuptools', version: '2.0', filename: 'setuptools-2.0-py3-none-any.whl' },
+        { name: 'helper', version: '1.0', filename: 'helper-1.0-cp311-cp311-linux_x86_64.whl' },
+        { name: 'wheel', version: '0.38', filename: 'wheel-0.38-py3-none-any.whl' },
+      ],
+    },
+    {
+      name: 'a build dependency another request builds: its wheel serves',
+      owners: { 'build-helper': 'req-0' },
+      probes: {
+        'mirror-setuptools': [finished(result('mirror-setuptools', 'mirrored', { wheel: 'setuptools-2.0-py3-none-any.whl' }))],
+        'build-helper': [finished(result('build-helper', 'built', { requestId: 'req-0', wheel: 'helper-1.0-cp311-cp311-linux_x86_64.whl' }))],
+        'build-user': [finished(result('build-user', 'built', { wheel: 'u.whl' }))],
+      },
+      enqueued: ['mirror-setuptools', 'build-helper', 'build-user'],
+      user: { state: 'built' },
+      env: [
+        { name: 'setuptools', version: '2.0', filename: 'setuptools-2.0-py3-none-any.whl' },
+        { name: 'helper', version: '1.0', filename: 'helper-1.0-cp311-cp311-linux_x86_64.whl' },
+        { name: 'wheel', version: '0.38', filename: 'wheel-0.38-py3-none-any.whl' },
+      ],
+    },
+    {
+      name: 'a failed build dependency fails the build without enqueuing it, naming the dependency',
+      probes: {
+        'mirror-setuptools': [finished(result('mirror-setuptools', 'mirrored', { wheel: 'setuptools-2.0-py3-none-any.whl' }))],
+        'build-helper': [finished(result('build-helper', 'failed', { deterministic: true, error: 'ffi.h: no such file' }))],
+      },
+      enqueued: ['mirror-setuptools', 'build-helper'],
+      user: { state: 'failed', error: 'build dependency helper 1.0 failed, so it was not built (see the log of helper)' },
+      env: undefined,
+    },
+    {
+      name: 'a cancelled build dependency: not built either',
+      probes: {
+        'mirror-setuptools': [finished(result('mirror-setuptools', 'mirrored', { wheel: 'setuptools-2.0-py3-none-any.whl' }))],
+        'build-helper': [finished(result('build-helper', 'cancelled'))],
+      },
+      enqueued: ['mirror-setuptools', 'build-helper'],
+      user: { state: 'failed', error: 'build dependency helper 1.0 was cancelled, so it was not built (see the log of helper)' },
+      env: undefined,
+    },
+  ])('$name', ({ probes, owners, enqueued, user: expected, env }) => {
+    const run = simulate(input({ builds: [helper, user], mirrors: [setuptools] }, rows), { probes, ...(owners ? { owners } : {}) });
+    expect(run.outcome).toBe('done');
+    expect(run.enqueued).toEqual(enqueued);
+    expect(rowOf(run, 'user')).toMatchObject(expected);
+    expect(enqueuedWith(run, 'build-user')).toEqual(env);
+  });
+
+  it('a build dependency the plan could not provide fails the build at once', () => {
+    const blocked = build('build-blocked', { name: 'blocked', buildDeps: [{ name: 'nope', version: '1', problem: 'skipped by its recipe (no musl)' }] });
+    const run = simulate(input({ builds: [blocked] }, [rowFor(blocked)]));
+    expect(run.enqueued).toEqual([]);
+    expect(rowOf(run, 'blocked')).toMatchObject({ state: 'failed', error: 'build dependency nope 1: skipped by its recipe (no musl)' });
+  });
+
+  it('build dependencies go first for a free slot: they block the build that needs them', () => {
+    const run = simulate(input({ builds: [helper, user], mirrors: [setuptools] }, rows), {
+      probes: {
+        'mirror-setuptools': [finished(result('mirror-setuptools', 'mirrored', { wheel: 's.whl' }))],
+        'build-helper': [finished(result('build-helper', 'built', { wheel: 'h.whl' }))],
+        'build-user': [finished(result('build-user', 'built', { wheel: 'u.whl' }))],
+      },
+    });
+    const blocking = Object.fromEntries(
+      run.actions.filter((a): a is Extract<Action, { type: 'enqueue' }> => a.type === 'enqueue').map((a) => [a.taskId, a.blocking]),
+    );
+    // Mirrors have their own queue, no build slot to wait for.
+    expect(blocking).toEqual({ 'mirror-setuptools': 0, 'build-helper': 1, 'build-user': 0 });
   });
 });

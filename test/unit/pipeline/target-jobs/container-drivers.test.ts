@@ -55,60 +55,64 @@ function buildConfig(overrides: Partial<BuildDriverConfig> = {}): BuildDriverCon
   return {
     python: FAKE_PYTHON,
     sdist: path.join(dir, 'demo-1.0.tar.gz'),
-    indexUrl: 'http://index.invalid/simple/',
-    extraIndexUrls: ['http://extra.invalid/simple/'],
-    setup: [],
+    buildDeps: ['/repo/setuptools-68.0-py3-none-any.whl', '/repo/helper-1.0-cp311-cp311-linux_x86_64.whl'],
     env: { FARM_STEP: 'from-config' },
     pathPrepend: [],
-    buildRequires: [],
-    uid: process.getuid?.() ?? 0,
-    gid: process.getgid?.() ?? 0,
-    repair: true,
+    network: false,
+    externalLibraries: ['libc.so.6'],
+    runtimePackages: [],
     outDir: path.join(dir, 'out'),
+    workDir: path.join(dir, 'work'),
     ...overrides,
   };
 }
 
+const readResult = async () => JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as Record<string, unknown>;
+
 describe('build.py', () => {
-  it('runs setup steps, then pip wheel with the index options, and records the wheel in result.json', async () => {
-    const marker = path.join(dir, 'setup-ran');
-    const run = await runDriver(
-      'build.py',
-      buildConfig({ setup: [{ argv: ['touch', marker], asRoot: false, env: {} }] }),
-      { FAKE_WHEELS: 'demo-1.0-py3-none-any.whl' },
-    );
+  it('installs exactly the planned build dependencies, then builds with that environment, offline', async () => {
+    const run = await runDriver('build.py', buildConfig(), { FAKE_WHEELS: 'demo-1.0-py3-none-any.whl' });
     expect(run.code).toBe(0);
-    await expect(readFile(marker)).resolves.toBeDefined();
-    expect(run.calls).toHaveLength(1);
-    expect(run.calls[0]!.argv).toEqual([
-      '-m', 'pip', 'wheel', '--no-deps', '--progress-bar', 'off', '--wheel-dir', path.join(dir, 'out', 'raw'),
-      '--index-url', 'http://index.invalid/simple/', '--extra-index-url', 'http://extra.invalid/simple/',
-      path.join(dir, 'demo-1.0.tar.gz'),
+    const env = path.join(dir, 'work', 'env', 'bin', 'python');
+    expect(run.calls.map((c) => c.argv)).toEqual([
+      ['-m', 'venv', '--without-pip', path.join(dir, 'work', 'env')],
+      ['-m', 'pip', '--python', env, 'install', '--no-index', '--no-deps', '--progress-bar', 'off', '--', '/repo/setuptools-68.0-py3-none-any.whl', '/repo/helper-1.0-cp311-cp311-linux_x86_64.whl'],
+      ['-m', 'pip', '--python', env, 'wheel', '--no-deps', '--no-build-isolation', '--no-index', '--progress-bar', 'off', '--wheel-dir', path.join(dir, 'out', 'raw'), '--', path.join(dir, 'demo-1.0.tar.gz')],
     ]);
-    expect(run.calls[0]!.env['FARM_STEP']).toBe('from-config');
-    const result = JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8')) as unknown;
-    expect(result).toEqual({ wheel: 'demo-1.0-py3-none-any.whl', repaired: false, built: 'demo-1.0-py3-none-any.whl' });
+    const wheel = run.calls[2]!;
+    expect(wheel.env['FARM_STEP']).toBe('from-config');
+    // The network is off: requests go to farm's refusing proxy on loopback.
+    expect(wheel.env['HTTP_PROXY']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await readResult()).toEqual({ wheel: 'demo-1.0-py3-none-any.whl', built: 'demo-1.0-py3-none-any.whl', repair: 'none', networkAttempts: [] });
     expect(await readdir(path.join(dir, 'out', 'final'))).toEqual(['demo-1.0-py3-none-any.whl']);
     expect(run.stdout).toContain('# farm: pure-Python wheel: nothing to repair');
   });
 
-  it('stops at the first failing setup step with its exit status, before pip runs', async () => {
-    const run = await runDriver('build.py', buildConfig({ setup: [{ argv: ['sh', '-c', 'exit 7'], asRoot: false, env: {} }] }));
-    expect(run.code).toBe(7);
-    expect(run.calls).toEqual([]);
-    expect(run.stdout).toContain('# farm: setup step failed with exit status 7');
+  it('leaves the network alone when the recipe turned it on', async () => {
+    const run = await runDriver('build.py', buildConfig({ network: true }), { FAKE_WHEELS: 'demo-1.0-py3-none-any.whl' });
+    expect(run.code).toBe(0);
+    expect(run.calls[2]!.env['HTTP_PROXY']).toBeNull();
   });
 
-  it('refuses a root step when it does not run as root', async () => {
-    if (process.getuid?.() === 0) return; // as root the step simply runs
-    const run = await runDriver('build.py', buildConfig({ setup: [{ argv: ['true'], asRoot: true, env: {} }] }));
-    expect(run.code).toBe(126);
+  it('names what a build with the network off tried to fetch', async () => {
+    const run = await runDriver('build.py', buildConfig(), { FAKE_FETCH: 'http://deb.example/pool/libfoo-1.2.tar.gz', FAKE_WHEEL_EXIT: '1' });
+    expect(run.code).toBe(1);
+    expect((await readResult())['networkAttempts']).toEqual(['http://deb.example/pool/libfoo-1.2.tar.gz']);
+    expect(run.stdout).toContain('# farm: the build tried to reach the network, which is off while a package compiles: http://deb.example/pool/libfoo-1.2.tar.gz');
   });
 
-  it("exits with pip wheel's status when the build fails", async () => {
+  it("stops when the build dependencies don't install, before pip wheel", async () => {
+    const run = await runDriver('build.py', buildConfig(), { FAKE_INSTALL_EXIT: '2' });
+    expect(run.code).toBe(2);
+    expect(run.calls.map((c) => c.argv[2] === '--python' ? c.argv[4] : c.argv[1])).toEqual(['venv', 'install']);
+    expect(run.stdout).toContain("installing the build dependencies from farm's repository failed with exit status 2");
+  });
+
+  it("exits with pip wheel's status when the build fails, and still writes result.json", async () => {
     const run = await runDriver('build.py', buildConfig(), { FAKE_WHEEL_EXIT: '1' });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('# farm: pip wheel failed with exit status 1');
+    expect(await readResult()).toEqual({ wheel: null, built: null, repair: null, networkAttempts: [] });
   });
 
   it('exits 3 unless pip wheel produced exactly one wheel', async () => {
@@ -117,32 +121,29 @@ describe('build.py', () => {
     expect(run.stdout).toContain('expected one wheel from pip wheel');
   });
 
-  it("keeps the linux_* tag of a non-pure wheel when the image has no auditwheel", async () => {
+  it('a compiled wheel without auditwheel and without shared libraries beyond the base system needs nothing vendored', async () => {
     const wheel = 'demo-1.0-cp311-cp311-linux_x86_64.whl';
-    const run = await runDriver('build.py', buildConfig({ pathPrepend: [path.join(dir, 'empty-bin')] }), {
-      FAKE_WHEELS: wheel,
-      PATH: '/usr/bin:/bin',
-    });
+    const run = await runDriver('build.py', buildConfig({ pathPrepend: [path.join(dir, 'empty-bin')] }), { FAKE_WHEELS: wheel, PATH: '/usr/bin:/bin' });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('no auditwheel in this image');
-    expect(JSON.parse(await readFile(path.join(dir, 'out', 'result.json'), 'utf8'))).toMatchObject({ wheel, repaired: false });
+    expect(run.stdout).toContain('nothing to vendor');
+    expect(await readResult()).toMatchObject({ wheel, repair: 'none' });
   });
 
-  it("with extra build requirements, installs them plus the sdist's build-system.requires and builds without isolation", async () => {
-    // An sdist whose pyproject.toml names its build requirements.
+  it("never reads the sdist's own build requirements: an option there can't reach pip (issue 14, point 9)", async () => {
     const src = path.join(dir, 'demo-1.0');
     await mkdir(src);
-    await writeFile(path.join(src, 'pyproject.toml'), '[build-system]\nrequires = ["flit_core>=3.2"]\n');
+    await writeFile(path.join(src, 'pyproject.toml'), '[build-system]\nrequires = ["setuptools", "--index-url=http://127.0.0.1:9/evil/simple/"]\n');
     await new Promise<void>((resolve, reject) =>
       execFile('tar', ['-czf', path.join(dir, 'demo-1.0.tar.gz'), '-C', dir, 'demo-1.0/pyproject.toml'], (e) => (e ? reject(e) : resolve())),
     );
-    const run = await runDriver('build.py', buildConfig({ buildRequires: ['cython<3'] }), { FAKE_WHEELS: 'demo-1.0-py3-none-any.whl' });
+    const run = await runDriver('build.py', buildConfig(), { FAKE_WHEELS: 'demo-1.0-py3-none-any.whl' });
     expect(run.code).toBe(0);
-    const [install, wheel] = run.calls;
-    expect(install!.argv.slice(0, 7)).toEqual(['-m', 'pip', 'install', '--progress-bar', 'off', '--target', '/tmp/farm-buildenv']);
-    expect(install!.argv.slice(-4)).toEqual(['setuptools', 'wheel', 'cython<3', 'flit_core>=3.2']);
-    expect(wheel!.argv).toContain('--no-build-isolation');
-    expect(wheel!.env['PYTHONPATH']).toBe('/tmp/farm-buildenv');
+    for (const call of run.calls) {
+      expect(call.argv.join(' ')).not.toContain('evil');
+      // Whatever follows `--` is a requirement or a path, never an option.
+      const options = call.argv.indexOf('--') === -1 ? call.argv : call.argv.slice(0, call.argv.indexOf('--'));
+      expect(options.filter((a) => a.startsWith('--index-url'))).toEqual([]);
+    }
   });
 });
 

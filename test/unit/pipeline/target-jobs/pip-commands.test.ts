@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { resolveArgv } from '../../../../src/pipeline/target-jobs/pip-commands.js';
+import { indexOptions, requirementArgs, requirementFileArgs } from '../../../../src/pipeline/target-jobs/pip-commands.js';
 
-describe('resolveArgv', () => {
-  it('asks pip for a report of a dry run that ignores what is installed', () => {
-    expect(resolveArgv('3.11', 'http://127.0.0.1:8080/simple/', [], false)).toEqual([
-      '/opt/python/cp311-cp311/bin/python', '-m', 'pip', 'install', '--dry-run', '--ignore-installed',
-      '--progress-bar', 'off', '--report', '/out/report.json', '--index-url', 'http://127.0.0.1:8080/simple/',
-      '-r', '/in/requirements.txt',
+describe('pip options of the drivers', () => {
+  it('index options keep every URL one argv element; the repository comes with --find-links', () => {
+    expect(indexOptions('https://i/simple/', ['https://x/a b;$(rm)/'], { findLinks: ['/repo'], indexUrls: [] })).toEqual([
+      '--index-url', 'https://i/simple/', '--extra-index-url', 'https://x/a b;$(rm)/', '--find-links', '/repo',
     ]);
   });
 
-  it('keeps every URL one argv element, adds constraints when there are some', () => {
-    const argv = resolveArgv('3.12', 'https://i/simple/', ['https://x/a b;$(rm)/'], true);
-    expect(argv).toContain('https://x/a b;$(rm)/');
-    expect(argv.slice(-4)).toEqual(['-c', '/in/constraints.txt', '-r', '/in/requirements.txt']);
+  it('requirement files: constraints first when there are some', () => {
+    expect(requirementFileArgs(false)).toEqual(['-r', '/in/requirements.txt']);
+    expect(requirementFileArgs(true)).toEqual(['-c', '/in/constraints.txt', '-r', '/in/requirements.txt']);
+  });
+
+  it('build requirements always follow --, so none can be read as an option', () => {
+    expect(requirementArgs(['setuptools>=40.8.0', '--index-url=http://evil/'])).toEqual(['--', 'setuptools>=40.8.0', '--index-url=http://evil/']);
   });
 });

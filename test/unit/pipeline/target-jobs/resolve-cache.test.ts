@@ -13,6 +13,7 @@ const data: ResolveJobData = {
   extraIndexUrls: [],
   requirementsText: 'a\n',
   constraintsText: '',
+  recipes: {},
 };
 const set: ResolvedSet = {
   target: 'glibc-x86_64',
@@ -23,6 +24,7 @@ const set: ResolvedSet = {
     { name: 'a', displayName: 'a', version: '1.0', kind: 'sdist', url: 'u', filename: 'a-1.0.tar.gz', requiresDist: ['b'], requested: true, fromRepository: false },
     { name: 'b', displayName: 'b', version: '2.0', kind: 'wheel', url: 'u', filename: 'b-2.0-py3-none-any.whl', requiresDist: [], requested: false, fromRepository: false },
   ],
+  buildEnvs: [],
 };
 
 function cache(pages: Record<string, string>, wheels: string[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REPOSITORY_MOUNT, repositoryAccess } from '../../../../src/pipeline/target-jobs/wheel-source-access.js';
-import { resolveArgv } from '../../../../src/pipeline/target-jobs/pip-commands.js';
+import { indexOptions } from '../../../../src/pipeline/target-jobs/pip-commands.js';
 
 describe('repositoryAccess', () => {
   it('mounts a directory read-only and passes it as --find-links', () => {
@@ -21,13 +21,11 @@ describe('repositoryAccess', () => {
   });
 
   it('resolution adds the served index after the upstream ones', () => {
-    const argv = resolveArgv('3.11', 'https://pypi.org/simple/', ['https://extra/simple/'], false, repositoryAccess({ kind: 'index', url: 'http://10.0.0.5:8000/glibc/simple/' }));
-    const tail = argv.slice(argv.indexOf('--index-url'));
-    expect(tail).toEqual([
+    const argv = indexOptions('https://pypi.org/simple/', ['https://extra/simple/'], repositoryAccess({ kind: 'index', url: 'http://10.0.0.5:8000/glibc/simple/' }));
+    expect(argv).toEqual([
       '--index-url', 'https://pypi.org/simple/',
       '--extra-index-url', 'https://extra/simple/',
       '--extra-index-url', 'http://10.0.0.5:8000/glibc/simple/',
-      '-r', '/in/requirements.txt',
     ]);
   });
 });
