@@ -1,5 +1,5 @@
 /**
- * Build pipeline benchmark (`npx tsx bench/build.ts [targets]`, default
+ * Build pipeline benchmark (`npx tsx bench/build.ts [targets] [--overhead-only]`, default
  * glibc-x86_64,glibc-armv7,musl-x86_64; needs Redis, Docker and the bootstrap
  * images). The fixture set (test/fixtures/packages) has a dependency chain,
  * a C extension, a package only some targets get, an upstream wheel, a
@@ -49,7 +49,10 @@ import { serveStatic } from '../test/support/upstream/static-server.js';
 const run = promisify(execFile);
 const docker = new Dockerode();
 const REDIS_URL = process.env['FARM_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const TARGETS = (process.argv[2] ?? 'glibc-x86_64,glibc-armv7,musl-x86_64').split(',');
+const ARGS = process.argv.slice(2);
+/** `--overhead-only`: just part 4 (to look into the overhead without the long cold runs). */
+const OVERHEAD_ONLY = ARGS.includes('--overhead-only');
+const TARGETS = (ARGS.find((a) => !a.startsWith('--')) ?? 'glibc-x86_64,glibc-armv7,musl-x86_64').split(',');
 const BASELINE_DRIVER = fileURLToPath(new URL('./support/baseline.py', import.meta.url));
 const tag = Math.random().toString(36).slice(2, 8);
 const GOALS = { coldSpeedup: 1.5, warmSpeedup: 20, overheadMs: 500 };
@@ -172,122 +175,147 @@ async function cleanup(prefix: string, volumePrefix: string, marker: string): Pr
   }
 }
 
+interface Run {
+  indexUrl: string;
+  upstreamDir: string;
+  dir: string;
+  recorder: Awaited<ReturnType<typeof recordProcessTimes>>;
+  cleanups: [string, string, string][];
+}
+
+/** 1. The hand-made baseline, the targets one after the other, then all at once. */
+async function measureBaseline(r: Run): Promise<{ sequential: Record<string, number>; seq: number; par: number }> {
+  const sequential: Record<string, number> = {};
+  for (const t of TARGETS) sequential[t] = await baselineTarget(t, r.indexUrl, r.dir);
+  const seq = Object.values(sequential).reduce((a, b) => a + b, 0);
+  const p0 = performance.now();
+  await Promise.all(TARGETS.map((t) => baselineTarget(t, r.indexUrl, r.dir)));
+  return { sequential, seq, par: performance.now() - p0 };
+}
+
+interface Timed {
+  ms: number;
+  counts: string;
+}
+
+/** 2 + 3. farm cold, then warm, then warm after an upstream change. */
+async function measureFarm(r: Run): Promise<{ cold: Timed; warm: Timed; resolved: Timed }> {
+  const reqFile = path.join(r.dir, 'requirements.txt');
+  // farm gets one file for all targets: its recipe skips farmfix-jpeg where it can't build.
+  await writeFile(reqFile, `${[...COMMON, 'farmfix-jpeg'].join('\n')}\n`);
+  const marker = `${tag}-cold`;
+  const farmConfig = await config(path.join(r.dir, 'farm'), r.indexUrl, 2, marker);
+  const prefix = `farm-bench-build-${tag}`;
+  r.cleanups.push([prefix, farmConfig.pipeline.cacheVolumePrefix, marker]);
+  const engine = await openEngine(farmConfig, { prefix, workers: true });
+  const request = async (): Promise<Timed & { failed: string[] }> => {
+    const t0 = performance.now();
+    const status = await engine.wait(await engine.submit({ requirements: [reqFile], targets: TARGETS }));
+    const failed = status.rows.filter((row) => row.state === 'failed').map((row) => `${row.name} ${row.target}: ${(row.error ?? '').split('\n')[0]}`);
+    return { ms: performance.now() - t0, counts: JSON.stringify(countStates(status.rows)), failed };
+  };
+  try {
+    const cold = await request();
+    if (cold.failed.length > 0) throw new Error(`farm cold failed: ${cold.failed.join('; ')}`);
+    const warm = await request();
+    // Any change to a page of the set invalidates the recorded resolutions.
+    await appendFile(path.join(r.upstreamDir, 'simple', 'farmfix-purewheel', 'index.html'), '<!-- changed upstream -->\n');
+    const resolved = await request();
+    return { cold, warm, resolved };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** 4. Overhead per build job: independent glibc-x86_64 builds with free slots. */
+async function measureOverhead(r: Run): Promise<{ overheads: number[]; pickups: number[]; phases: Map<string, number[]> }> {
+  const marker = `${tag}-oh`;
+  const ohConfig = await config(path.join(r.dir, 'overhead'), r.indexUrl, 4, marker);
+  const prefix = `farm-bench-build-${tag}-oh`;
+  r.cleanups.push([prefix, ohConfig.pipeline.cacheVolumePrefix, marker]);
+  const ohReq = path.join(r.dir, 'overhead.txt');
+  await writeFile(ohReq, 'farmfix-cext\nfarmfix-c\nfarmfix-x86only\nfarmfix-broken\nfarmfix-a\n');
+  const engine = await openEngine(ohConfig, { prefix, workers: { concurrency: 4 } });
+  const overheads: number[] = [];
+  const pickups: number[] = [];
+  const phases = new Map<string, number[]>();
+  try {
+    const status = await engine.wait(await engine.submit({ requirements: [ohReq], targets: ['glibc-x86_64'] }));
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = new FarmKeys(prefix);
+      for (const row of status.rows) {
+        if (row.buildDependency === true || row.jobId === undefined || !row.jobId.startsWith('build-')) continue;
+        const result = TaskResult.parse(JSON.parse((await redis.get(keys.result(row.jobId)))!));
+        const inContainers = r.recorder.perJob.get(`${status.id}/${row.jobId}`) ?? 0;
+        overheads.push(result.finishedAt - (result.enqueuedAt ?? result.startedAt) - inContainers);
+        pickups.push(result.startedAt - (result.enqueuedAt ?? result.startedAt));
+        for (const [phase, ms] of Object.entries(result.timings ?? {})) phases.set(phase, [...(phases.get(phase) ?? []), ms]);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  } finally {
+    await engine.close();
+  }
+  return { overheads, pickups, phases };
+}
+
+function overheadLines(o: Awaited<ReturnType<typeof measureOverhead>>): string[] {
+  const breakdown = [...o.phases]
+    .filter(([phase]) => !phase.endsWith('.run'))
+    .map(([phase, ms]) => [phase, median(ms)] as const)
+    .filter(([, ms]) => ms >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([phase, ms]) => `${phase} ${Math.round(ms)}`)
+    .join(', ');
+  const m = median(o.overheads);
+  return [
+    `overhead per build job:       median ${Math.round(m)} ms over ${o.overheads.length} jobs ` +
+      `(${o.overheads.map((x) => Math.round(x)).join(', ')} ms; goal ≤ ${GOALS.overheadMs} ms: ${m <= GOALS.overheadMs ? 'met' : 'NOT met'})`,
+    `  of which queue pickup:      median ${Math.round(median(o.pickups))} ms`,
+    `  build phases (median ms):   ${breakdown}`,
+  ];
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp('/tmp/farm-bench-build-');
   const upstreamDir = path.join(dir, 'upstream');
   await buildUpstream(upstreamDir);
   const server = await serveStatic(upstreamDir);
-  const indexUrl = `${server.url}/simple/`;
-  const reqFile = path.join(dir, 'requirements.txt');
-  // farm gets one file for all targets: its recipe skips farmfix-jpeg where it can't build.
-  await writeFile(reqFile, `${[...COMMON, 'farmfix-jpeg'].join('\n')}\n`);
-  const recorder = await recordProcessTimes();
-  const cleanups: [string, string, string][] = [];
+  const r: Run = { indexUrl: `${server.url}/simple/`, upstreamDir, dir, recorder: await recordProcessTimes(), cleanups: [] };
   console.log(`bench/build: targets ${TARGETS.join(', ')}; fixture set: ${[...COMMON, 'farmfix-jpeg (glibc)'].join(' | ')}`);
-
   try {
-    // 1. Baseline.
-    const sequential: Record<string, number> = {};
-    for (const t of TARGETS) sequential[t] = await baselineTarget(t, indexUrl, dir);
-    const baselineSeq = Object.values(sequential).reduce((a, b) => a + b, 0);
-    const p0 = performance.now();
-    await Promise.all(TARGETS.map((t) => baselineTarget(t, indexUrl, dir)));
-    const baselinePar = performance.now() - p0;
-
-    // 2 + 3. farm cold, then warm.
-    const farmDir = path.join(dir, 'farm');
-    const marker = `${tag}-cold`;
-    const farmConfig = await config(farmDir, indexUrl, 2, marker);
-    const prefix = `farm-bench-build-${tag}`;
-    cleanups.push([prefix, farmConfig.pipeline.cacheVolumePrefix, marker]);
-    const engine = await openEngine(farmConfig, { prefix, workers: true });
-    let cold: number;
-    let warm: number;
-    let warmResolved: number;
-    let coldCounts: string;
-    let warmCounts: string;
-    let warmResolvedCounts: string;
-    try {
-      const c0 = performance.now();
-      const coldStatus = await engine.wait(await engine.submit({ requirements: [reqFile], targets: TARGETS }));
-      cold = performance.now() - c0;
-      coldCounts = JSON.stringify(countStates(coldStatus.rows));
-      const failed = coldStatus.rows.filter((r) => r.state === 'failed');
-      if (failed.length > 0) throw new Error(`farm cold failed: ${failed.map((r) => `${r.name} ${r.target}: ${(r.error ?? '').split('\n')[0]}`).join('; ')}`);
-      const w0 = performance.now();
-      const warmStatus = await engine.wait(await engine.submit({ requirements: [reqFile], targets: TARGETS }));
-      warm = performance.now() - w0;
-      warmCounts = JSON.stringify(countStates(warmStatus.rows));
-      // Any change to a page of the set invalidates the recorded resolutions.
-      await appendFile(path.join(upstreamDir, 'simple', 'farmfix-purewheel', 'index.html'), '<!-- changed upstream -->\n');
-      const r0 = performance.now();
-      const resolvedStatus = await engine.wait(await engine.submit({ requirements: [reqFile], targets: TARGETS }));
-      warmResolved = performance.now() - r0;
-      warmResolvedCounts = JSON.stringify(countStates(resolvedStatus.rows));
-    } finally {
-      await engine.close();
+    if (OVERHEAD_ONLY) {
+      console.log(['', ...overheadLines(await measureOverhead(r))].join('\n'));
+      return;
     }
-
-    // 4. Overhead per build job: independent builds, free slots.
-    const ohDir = path.join(dir, 'overhead');
-    const ohMarker = `${tag}-oh`;
-    const ohConfig = await config(ohDir, indexUrl, 4, ohMarker);
-    const ohPrefix = `farm-bench-build-${tag}-oh`;
-    cleanups.push([ohPrefix, ohConfig.pipeline.cacheVolumePrefix, ohMarker]);
-    const ohReq = path.join(dir, 'overhead.txt');
-    await writeFile(ohReq, 'farmfix-cext\nfarmfix-c\nfarmfix-x86only\nfarmfix-broken\nfarmfix-a\n');
-    const ohEngine = await openEngine(ohConfig, { prefix: ohPrefix, workers: { concurrency: 4 } });
-    const overheads: number[] = [];
-    const queueLatencies: number[] = [];
-    const phases = new Map<string, number[]>();
-    try {
-      const status = await ohEngine.wait(await ohEngine.submit({ requirements: [ohReq], targets: ['glibc-x86_64'] }));
-      const redis = new Redis(REDIS_URL);
-      const keys = new FarmKeys(ohPrefix);
-      for (const row of status.rows) {
-        if (row.buildDependency === true || row.jobId === undefined || !row.jobId.startsWith('build-')) continue;
-        const text = await redis.get(keys.result(row.jobId));
-        const result = TaskResult.parse(JSON.parse(text!));
-        const inContainers = recorder.perJob.get(`${status.id}/${row.jobId}`) ?? 0;
-        overheads.push(result.finishedAt - (result.enqueuedAt ?? result.startedAt) - inContainers);
-        queueLatencies.push(result.startedAt - (result.enqueuedAt ?? result.startedAt));
-        for (const [phase, ms] of Object.entries(result.timings ?? {})) phases.set(phase, [...(phases.get(phase) ?? []), ms]);
-      }
-      redis.disconnect();
-    } finally {
-      await ohEngine.close();
-    }
-
-    const breakdown = [...phases]
-      .filter(([phase]) => !phase.endsWith('.run'))
-      .map(([phase, ms]) => [phase, median(ms)] as const)
-      .filter(([, ms]) => ms >= 1)
-      .sort((a, b) => b[1] - a[1])
-      .map(([phase, ms]) => `${phase} ${Math.round(ms)}`)
-      .join(', ');
-    const lines = [
-      '',
-      `baseline, targets one after the other: ${seconds(baselineSeq)}  (${TARGETS.map((t) => `${t} ${seconds(sequential[t]!)}`).join(', ')})`,
-      `baseline, targets at once:            ${seconds(baselinePar)}`,
-      `farm cold:                            ${seconds(cold)}  ${coldCounts}`,
-      `farm warm:                            ${seconds(warm)}  ${warmCounts}`,
-      `farm warm, index changed (pip again): ${seconds(warmResolved)}  ${warmResolvedCounts}`,
-      '',
-      `cold vs baseline (at once):   ${(baselinePar / cold).toFixed(2)}× faster (goal ≥ ${GOALS.coldSpeedup}×: ${baselinePar / cold >= GOALS.coldSpeedup ? 'met' : 'NOT met'})`,
-      `cold vs baseline (in turn):   ${(baselineSeq / cold).toFixed(2)}× faster`,
-      `warm vs baseline (at once):   ${(baselinePar / warm).toFixed(1)}× faster (goal ≥ ${GOALS.warmSpeedup}×: ${baselinePar / warm >= GOALS.warmSpeedup ? 'met' : 'NOT met'})`,
-      `warm vs baseline (in turn):   ${(baselineSeq / warm).toFixed(1)}× faster (goal ≥ ${GOALS.warmSpeedup}×: ${baselineSeq / warm >= GOALS.warmSpeedup ? 'met' : 'NOT met'})`,
-      `warm with pip re-resolving:   ${(baselinePar / warmResolved).toFixed(1)}× (at once), ${(baselineSeq / warmResolved).toFixed(1)}× (in turn) faster`,
-      `overhead per build job:       median ${Math.round(median(overheads))} ms over ${overheads.length} jobs ` +
-        `(${overheads.map((o) => Math.round(o)).join(', ')} ms; goal ≤ ${GOALS.overheadMs} ms: ${median(overheads) <= GOALS.overheadMs ? 'met' : 'NOT met'})`,
-      `  of which queue pickup:      median ${Math.round(median(queueLatencies))} ms`,
-      `  build phases (median ms):   ${breakdown}`,
-    ];
-    console.log(lines.join('\n'));
+    const baseline = await measureBaseline(r);
+    const { cold, warm, resolved } = await measureFarm(r);
+    const overhead = await measureOverhead(r);
+    const ratio = (a: number, b: number, digits: number) => (a / b).toFixed(digits);
+    const verdict = (x: number, goal: number) => (x >= goal ? 'met' : 'NOT met');
+    console.log(
+      [
+        '',
+        `baseline, targets one after the other: ${seconds(baseline.seq)}  (${TARGETS.map((t) => `${t} ${seconds(baseline.sequential[t]!)}`).join(', ')})`,
+        `baseline, targets at once:            ${seconds(baseline.par)}`,
+        `farm cold:                            ${seconds(cold.ms)}  ${cold.counts}`,
+        `farm warm:                            ${seconds(warm.ms)}  ${warm.counts}`,
+        `farm warm, index changed (pip again): ${seconds(resolved.ms)}  ${resolved.counts}`,
+        '',
+        `cold vs baseline (at once):   ${ratio(baseline.par, cold.ms, 2)}× faster (goal ≥ ${GOALS.coldSpeedup}×: ${verdict(baseline.par / cold.ms, GOALS.coldSpeedup)})`,
+        `cold vs baseline (in turn):   ${ratio(baseline.seq, cold.ms, 2)}× faster`,
+        `warm vs baseline (at once):   ${ratio(baseline.par, warm.ms, 1)}× faster (goal ≥ ${GOALS.warmSpeedup}×: ${verdict(baseline.par / warm.ms, GOALS.warmSpeedup)})`,
+        `warm vs baseline (in turn):   ${ratio(baseline.seq, warm.ms, 1)}× faster (goal ≥ ${GOALS.warmSpeedup}×: ${verdict(baseline.seq / warm.ms, GOALS.warmSpeedup)})`,
+        `warm with pip re-resolving:   ${ratio(baseline.par, resolved.ms, 1)}× (at once), ${ratio(baseline.seq, resolved.ms, 1)}× (in turn) faster`,
+        ...overheadLines(overhead),
+      ].join('\n'),
+    );
   } finally {
-    recorder.stop();
+    r.recorder.stop();
     await server.close();
-    for (const [p, v, m] of cleanups) await cleanup(p, v, m);
+    for (const [p, v, m] of r.cleanups) await cleanup(p, v, m);
     await rm(dir, { recursive: true, force: true });
   }
 }

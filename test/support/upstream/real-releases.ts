@@ -11,8 +11,9 @@
  * are cached across runs in `cacheDir`.
  */
 import { execFile } from 'node:child_process';
-import { access, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { access, copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -43,35 +44,8 @@ const REPACKED = [
   { deb: 'python3-pycparser', module: 'pycparser', name: 'pycparser', version: '2.21', requires: ['ply'] },
 ] as const;
 
-/** Turns an unpacked Debian package's module into a pure wheel (fixed script; paths are argv). */
-const REPACK_SCRIPT = `
-import base64, hashlib, json, os, sys, zipfile
-spec = json.loads(sys.argv[1])
-records = []
-def digest(data):
-    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-def add(zf, name, data):
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.external_attr = 0o644 << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    zf.writestr(info, data)
-    records.append("%s,%s,%d" % (name, digest(data), len(data)))
-with zipfile.ZipFile(spec["out"], "w") as zf:
-    for root, dirs, files in os.walk(spec["moduleDir"]):
-        dirs.sort()
-        for f in sorted(files):
-            if f.endswith(".pyc"):
-                continue
-            full = os.path.join(root, f)
-            rel = os.path.relpath(full, os.path.dirname(spec["moduleDir"]))
-            add(zf, rel, open(full, "rb").read())
-    di = spec["distInfo"]
-    add(zf, di + "/METADATA", spec["metadata"].encode())
-    add(zf, di + "/WHEEL", b"Wheel-Version: 1.0\\nGenerator: farm-tests (repacked from Debian)\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
-    records.append(di + "/RECORD,,")
-    info = zipfile.ZipInfo(di + "/RECORD", date_time=(1980, 1, 1, 0, 0, 0))
-    zf.writestr(info, "\\n".join(records) + "\\n")
-`;
+/** Turns an unpacked Debian package's module into a pure wheel (a fixed script; paths are argv). */
+const REPACK_SCRIPT = fileURLToPath(new URL('./repack-wheel.py', import.meta.url));
 
 async function exists(file: string): Promise<boolean> {
   return access(file).then(
@@ -96,7 +70,6 @@ async function aptReady(dir: string): Promise<void> {
   if (await exists(path.join(dir, 'lists', '.farm-updated'))) return;
   await mkdir(path.join(dir, 'lists', 'partial'), { recursive: true });
   await mkdir(path.join(dir, 'cache', 'archives', 'partial'), { recursive: true });
-  const { writeFile } = await import('node:fs/promises');
   await writeFile(path.join(dir, 'sources.list'), `deb ${MIRROR} bookworm main\ndeb-src ${MIRROR} bookworm main\ndeb-src ${MIRROR} trixie main\n`);
   await apt(dir, ['update', '-q'], dir);
   await writeFile(path.join(dir, 'lists', '.farm-updated'), '');
@@ -151,7 +124,7 @@ export async function fetchRealReleases(cacheDir: string = REAL_RELEASES_CACHE):
         distInfo: `${pkg.name}-${pkg.version}.dist-info`,
         metadata,
       };
-      await run('python3', ['-c', REPACK_SCRIPT, JSON.stringify(spec)]);
+      await run('python3', [REPACK_SCRIPT, JSON.stringify(spec)]);
     }
     files.push(wheel);
   }
