@@ -153,14 +153,15 @@ export async function runContainer(
     timings.run = performance.now() - running;
 
     await within(drained, DRAIN_WAIT_MS);
-    const state = await timed('inspect', () => dockerCall('inspect container', () => container.inspect()));
+    // Only a SIGKILL (exit 137) can be the OOM killer's: any other status needs no inspect call.
+    const oomKilled = first.code === 137 && (await timed('inspect', () => dockerCall('inspect container', () => container.inspect()))).State.OOMKilled === true;
     await log.close();
     if (log.error() !== undefined) throw toTransient(`write log ${logPath}`, log.error());
     return {
       exitCode: first.code,
       logPath,
       durationMs: Math.round(performance.now() - startedAt),
-      oomKilled: state.State.OOMKilled === true,
+      oomKilled,
       timings,
     };
   }
