@@ -11,7 +11,7 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   containerDriverPath,
   type BuildDriverConfig,
@@ -29,6 +29,9 @@ interface Run {
   stdout: string;
   calls: { argv: string[]; env: Record<string, string | null> }[];
 }
+
+// Each test starts Python processes: on a loaded 2-core machine that alone can pass the default 5 s.
+vi.setConfig({ testTimeout: 60_000 });
 
 let dir: string;
 beforeEach(async () => {
