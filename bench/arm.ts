@@ -15,7 +15,8 @@
  *   qemu     glibc-armv7, everything emulated (`docker.hosts[].crossCompile: false`);
  *   hybrid   glibc-armv7, only the compiler native (the default);
  *   warm     glibc-armv7 hybrid again after a recipe change that does not
- *            touch the sources, with the ccache the hybrid run filled.
+ *            touch the sources, with the ccache the hybrid run filled (into
+ *            a fresh repository: pip would resolve to the hybrid run's wheel).
  *
  * The figure per package is the build container's run time (Docker's start
  * and die events), without the smoke test and the queue. lxml needs libxml2
@@ -103,6 +104,11 @@ interface Mode {
   target: string;
   /** Extra keys of the host entry. */
   host: string;
+  /**
+   * Its own repository root: a wheel already in the repository is what pip
+   * resolves to (`--find-links`), and the request would then not build.
+   */
+  root: string;
   /** Same value = same cache volumes (ccache warm). */
   volumes: string;
   /** Bumped to change the recipe without touching the sources. */
@@ -111,7 +117,7 @@ interface Mode {
 
 /** Build-container run time per project, from Docker's events. */
 async function buildMode(mode: Mode, dir: string, indexUrl: string, reqFile: string, images: Record<string, string>): Promise<Map<string, number>> {
-  const root = path.join(dir, mode.volumes);
+  const root = path.join(dir, mode.root);
   const recipes = path.join(dir, `recipes-${mode.round}`);
   await mkdir(recipes, { recursive: true });
   // A recipe change that does not touch the sources: a new recipe hash, a rebuild, the same objects for ccache.
@@ -169,10 +175,10 @@ async function main(): Promise<void> {
   await writeFile(reqFile, SDISTS.map((s) => s.project).join('\n') + '\n');
   const images = { 'glibc-x86_64': await derivedImage('glibc-x86_64'), 'glibc-armv7': await derivedImage('glibc-armv7') };
   const modes: Mode[] = [
-    { label: 'native', target: 'glibc-x86_64', host: ', ccache: false', volumes: 'native', round: 1 },
-    { label: 'qemu', target: 'glibc-armv7', host: ', ccache: false, crossCompile: false', volumes: 'qemu', round: 1 },
-    { label: 'hybrid', target: 'glibc-armv7', host: '', volumes: 'hybrid', round: 1 },
-    { label: 'warm', target: 'glibc-armv7', host: '', volumes: 'hybrid', round: 2 },
+    { label: 'native', target: 'glibc-x86_64', host: ', ccache: false', root: 'native', volumes: 'native', round: 1 },
+    { label: 'qemu', target: 'glibc-armv7', host: ', ccache: false, crossCompile: false', root: 'qemu', volumes: 'qemu', round: 1 },
+    { label: 'hybrid', target: 'glibc-armv7', host: '', root: 'hybrid', volumes: 'hybrid', round: 1 },
+    { label: 'warm', target: 'glibc-armv7', host: '', root: 'warm', volumes: 'hybrid', round: 2 },
   ];
   console.log(`bench/arm: ${SDISTS.map((s) => s.sdist).join(', ')} (Debian orig tarballs); modes ${modes.map((m) => m.label).join(', ')}`);
   const results = new Map<string, Map<string, number>>();
