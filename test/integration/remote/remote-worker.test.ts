@@ -6,7 +6,7 @@
  * with a password). The remote `farm worker --server ... --token-file ...`
  * runs in a mount namespace where a tmpfs hides the main host's directory
  * (repository root, state, tokens): it reads what is published from the
- * served index (on docker0's address: a LAN index pip must be told to trust)
+ * served index (on a non-loopback address: a LAN index pip must be told to trust)
  * and delivers wheels and logs through the upload API, behind a proxy that
  * injects the faults: a flipped byte, the API killed mid-upload, an upload
  * held while the worker's token is revoked.
@@ -17,6 +17,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,8 +37,15 @@ import { startApiProcess, startHiddenFrom, startServerProcess, type FarmChild } 
 const run = promisify(execFile);
 const id = Math.random().toString(36).slice(2, 10);
 const BOTH = 'glibc-armv7,glibc-x86_64';
-/** docker0's address: the served index as a LAN mirror, not loopback. */
-const LAN = '172.17.0.1';
+/** A non-loopback address of this host (docker0's when it has one): the served index as a LAN mirror. */
+function lanAddress(): string {
+  const interfaces = networkInterfaces();
+  const v4 = (name: string) => (interfaces[name] ?? []).find((a) => a.family === 'IPv4' && !a.internal)?.address;
+  const address = v4('docker0') ?? Object.keys(interfaces).map(v4).find((a) => a !== undefined);
+  if (address === undefined) throw new Error('this host has no non-loopback IPv4 address for the served index');
+  return address;
+}
+const LAN = lanAddress();
 
 let tmp: string;
 let serverDir: string;
