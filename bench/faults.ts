@@ -10,7 +10,8 @@
  *
  * It disturbs nobody: its own redis-server (free port, AOF, fsync always),
  * its own dockerd (own data root, exec root, socket and pid file,
- * `--bridge=none --iptables=false`; the glibc-x86_64 builder image is copied
+ * `--bridge=farmfault0 --iptables=false` (never `--bridge=none`: it deletes
+ * docker0); the glibc-x86_64 builder image is copied
  * into it with `docker save | docker load`), its own tmpfs for the full
  * disk, everything under one temp directory removed at the end.
  *

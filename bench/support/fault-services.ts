@@ -1,15 +1,18 @@
 /**
  * Services of the fault suite's own: a redis-server on a free port with AOF
  * (fsync always), and a second dockerd with its own data root, exec root,
- * socket and pid file, no bridge and no iptables rules. The suite kills and
- * restarts these, never the shared Redis on 6379 or the shared engine.
+ * socket and pid file, a bridge of its own and no iptables rules. The suite
+ * kills and restarts these, never the shared Redis on 6379 or the shared engine.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
+
+const run = promisify(execFile);
 
 /** A free TCP port on 127.0.0.1 (bind to 0, read it, close). */
 export function freePort(): Promise<number> {
@@ -92,6 +95,22 @@ export interface OwnDockerd {
   stop(): Promise<void>;
 }
 
+/**
+ * The own engine's bridge. Not `--bridge=none`: a dockerd started with it
+ * deletes the interface named docker0 at start-up (moby's
+ * removeDefaultBridgeInterface), which is the SHARED engine's bridge, and
+ * every container on the host's bridge network loses its gateway.
+ */
+const OWN_BRIDGE = 'farmfault0';
+const OWN_BRIDGE_ADDRESS = '10.254.213.1/24';
+
+async function createBridge(): Promise<void> {
+  await run('ip', ['link', 'del', OWN_BRIDGE]).catch(() => undefined);
+  await run('ip', ['link', 'add', 'name', OWN_BRIDGE, 'type', 'bridge']);
+  await run('ip', ['addr', 'add', OWN_BRIDGE_ADDRESS, 'dev', OWN_BRIDGE]);
+  await run('ip', ['link', 'set', OWN_BRIDGE, 'up']);
+}
+
 export async function startDockerd(dir: string): Promise<OwnDockerd> {
   const dataRoot = path.join(dir, 'data');
   const execRoot = path.join(dir, 'exec');
@@ -108,7 +127,7 @@ export async function startDockerd(dir: string): Promise<OwnDockerd> {
         '--exec-root', execRoot,
         '-H', `unix://${socket}`,
         '--pidfile', path.join(dir, 'docker.pid'),
-        '--bridge=none',
+        `--bridge=${OWN_BRIDGE}`,
         '--iptables=false',
         '--ip-masq=false',
         '--storage-driver=overlay2',
@@ -117,8 +136,9 @@ export async function startDockerd(dir: string): Promise<OwnDockerd> {
     );
     await until(async () => existsSync(socket) && (await client.ping().then(() => true, () => false)), 60_000, 'the own dockerd');
   };
+  await createBridge();
   await start();
-  const stop = async () => {
+  const stopEngine = async () => {
     child.kill('SIGTERM');
     await exited(child);
   };
@@ -126,9 +146,12 @@ export async function startDockerd(dir: string): Promise<OwnDockerd> {
     socket,
     client,
     async restart() {
-      await stop();
+      await stopEngine();
       await start();
     },
-    stop,
+    async stop() {
+      await stopEngine();
+      await run('ip', ['link', 'del', OWN_BRIDGE]).catch(() => undefined);
+    },
   };
 }
