@@ -37,7 +37,8 @@ async function request(): Promise<RequestStatus> {
 beforeAll(async () => {
   up = await startUpstream();
   // Something the build can fetch when it may: the upstream index's root page.
-  fetchUrl = `${up.server.url}/simple/index.html`;
+  // (/simple/, not /simple/index.html: the test server reads a second path part as a project name.)
+  fetchUrl = `${up.server.url}/simple/`;
   recipesDir = path.join(up.dir, 'recipes');
   await mkdir(recipesDir);
   await writeFile(path.join(recipesDir, 'farmfix-netfetch.yaml'), `env:\n  FARMFIX_FETCH_URL: "${fetchUrl}"\n`);
@@ -68,7 +69,7 @@ describe('a build that downloads while it compiles', () => {
 
   it('builds with network: true in its recipe, and its provenance says so', () => {
     const row = online.rows.find((r) => r.name === 'farmfix-netfetch')!;
-    expect(row.state).toBe('built');
+    expect(row.state, row.error).toBe('built');
     const record = readProjectInventory(repositoryPaths(config.root, 'glibc'), 'farmfix-netfetch')!.files.find((f) => f.filename === row.wheel)!;
     expect(record.build).toMatchObject({ network: 'host', networkReason: 'setup.py downloads a file while building' });
   });
