@@ -80,7 +80,10 @@ afterAll(async () => {
 describe('a request over three targets', () => {
   it('finishes, reporting every package on every target', () => {
     expect(first.state).toBe('done');
-    const byTarget = (t: string) => first.rows.filter((r) => r.target === t).map((r) => r.name).sort();
+    const byTarget = (t: string) => first.rows.filter((r) => r.target === t && r.buildDependency !== true).map((r) => r.name).sort();
+    // The build backend's own requirements are rows too, marked as build dependencies.
+    const buildDeps = first.rows.filter((r) => r.buildDependency === true).map((r) => `${r.name} ${r.target}`);
+    expect(buildDeps).toEqual(expect.arrayContaining(['setuptools glibc-x86_64', 'wheel musl-x86_64', 'setuptools glibc-armv7']));
     expect(byTarget('glibc-x86_64')).toEqual(['farmfix-a', 'farmfix-b', 'farmfix-broken', 'farmfix-c', 'farmfix-cext', 'farmfix-purewheel', 'farmfix-x86only']);
     expect(byTarget('musl-x86_64')).toEqual(byTarget('glibc-x86_64'));
     // The marker excluded it on armv7: pip never saw it there.
@@ -102,6 +105,8 @@ describe('a request over three targets', () => {
       'farmfix-cext linux_x86_64',
       'farmfix-purewheel any',
       'farmfix-x86only linux_x86_64',
+      'setuptools any',
+      'wheel any',
     ]);
     expect(names(musl)).toEqual([
       'farmfix-a any',
@@ -110,6 +115,8 @@ describe('a request over three targets', () => {
       'farmfix-cext linux_x86_64',
       'farmfix-purewheel any',
       'farmfix-x86only linux_x86_64',
+      'setuptools any',
+      'wheel any',
     ]);
     for (const wheel of [...glibc, ...musl]) expect(parseWheelFilename(wheel).pythonTags[0]).toMatch(/^(py3|cp311)$/);
     expect(await strayFiles(root, 'glibc')).toEqual([]);

@@ -145,7 +145,10 @@ class Build:
             self.env.update(self.trap.env())
             say("the network is off for this compile; requests go to a local proxy that refuses them")
         argv = [self.py, "-m", "pip", "--python", env_py, "wheel", "--no-deps", "--no-build-isolation", "--no-index"]
-        argv += ["--progress-bar", "off", "--wheel-dir", self.raw, "--", self.cfg["sdist"]]
+        # --verbose: with PIP_LOG set pip sends the build backend's output to
+        # that file only ("See above for output" with nothing above); the
+        # build log must show the compiler's own error lines.
+        argv += ["--verbose", "--progress-bar", "off", "--wheel-dir", self.raw, "--", self.cfg["sdist"]]
         code = self.run(argv, capture=True)
         if code != 0:
             self.network_attempts()

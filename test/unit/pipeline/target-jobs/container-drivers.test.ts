@@ -80,7 +80,7 @@ describe('build.py', () => {
     expect(run.calls.map((c) => c.argv)).toEqual([
       ['-m', 'venv', '--without-pip', path.join(dir, 'work', 'env')],
       ['-m', 'pip', '--python', env, 'install', '--no-index', '--no-deps', '--progress-bar', 'off', '--', '/repo/setuptools-68.0-py3-none-any.whl', '/repo/helper-1.0-cp311-cp311-linux_x86_64.whl'],
-      ['-m', 'pip', '--python', env, 'wheel', '--no-deps', '--no-build-isolation', '--no-index', '--progress-bar', 'off', '--wheel-dir', path.join(dir, 'out', 'raw'), '--', path.join(dir, 'demo-1.0.tar.gz')],
+      ['-m', 'pip', '--python', env, 'wheel', '--no-deps', '--no-build-isolation', '--no-index', '--verbose', '--progress-bar', 'off', '--wheel-dir', path.join(dir, 'out', 'raw'), '--', path.join(dir, 'demo-1.0.tar.gz')],
     ]);
     const wheel = run.calls[2]!;
     expect(wheel.env['FARM_STEP']).toBe('from-config');
