@@ -129,7 +129,7 @@ describe.each(['hybrid', 'emulated'] as const)('%s ARM builds', (label) => {
   it('build every package for every target', () => {
     const farm = farms[label];
     expect(farm.status.state).toBe('done');
-    const rows = farm.status.rows.map((r) => `${r.name} ${r.target} ${r.state}`).sort();
+    const rows = farm.status.rows.filter((r) => r.buildDependency !== true).map((r) => `${r.name} ${r.target} ${r.state}`).sort();
     expect(rows).toEqual(TARGETS.flatMap((t) => PACKAGES.map((p) => `${p} ${t} built`)).sort());
   });
 
