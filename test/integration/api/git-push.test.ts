@@ -21,6 +21,7 @@ import { buildUpstream } from '../../support/upstream/build-upstream.js';
 import { serveStatic, type StaticServer } from '../../support/upstream/static-server.js';
 import { createLocalForge, type LocalForge } from './git-hook.js';
 import { LogCapture, REDIS_URL, dropPrefix, eventually, testConfig, testPrefix } from './helpers.js';
+import { requestedRows } from '../../support/request-rows.js';
 
 const TARGET = 'glibc-x86_64';
 const IMAGE = `farm/builder-${TARGET}:bootstrap-py3.11`;
@@ -123,7 +124,7 @@ describe('git push → webhook → build', () => {
     expect(status.state).toBe('done');
     expect(status.origin).toBe('webhook');
     expect(status.metadata).toMatchObject({ set: 'app', trigger: requestId, forge: 'github', ref: 'refs/heads/main' });
-    const rows = status.rows.filter((r) => r.buildDependency !== true).map((r) => `${r.name} ${r.state}`).sort();
+    const rows = requestedRows(status).map((r) => `${r.name} ${r.state}`).sort();
     expect(rows).toEqual(['farmfix-cext built', 'farmfix-purewheel mirrored']);
     const published = await wheels('glibc');
     expect(published.some((w) => w.startsWith('farmfix_cext-1.0-cp311-cp311-'))).toBe(true);

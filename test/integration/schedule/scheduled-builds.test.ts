@@ -20,6 +20,7 @@ import { buildUpstream, FIXTURE_PACKAGES_DIR, writeSimpleIndex, type Upstream } 
 import { makeSdist } from '../../support/upstream/make-sdist.js';
 import { serveStatic, type StaticServer } from '../../support/upstream/static-server.js';
 import { LogCapture, REDIS_URL, dropPrefix, eventually, testConfig, testPrefix } from '../api/helpers.js';
+import { requestedRows } from '../../support/request-rows.js';
 
 const TARGET = 'glibc-x86_64';
 const IMAGE = `farm/builder-${TARGET}:bootstrap-py3.11`;
@@ -75,8 +76,7 @@ async function settle(): Promise<void> {
   }
 }
 
-// The packages asked for (build dependencies are rows of their own).
-const rowsOf = (status: RequestStatus) => status.rows.filter((r) => r.buildDependency !== true).map((r) => `${r.name} ${r.version} ${r.state}`).sort();
+const rowsOf = (status: RequestStatus) => requestedRows(status).map((r) => `${r.name} ${r.version} ${r.state}`).sort();
 
 beforeAll(async () => {
   await new Dockerode()
