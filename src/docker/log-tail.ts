@@ -9,25 +9,12 @@ const TAIL_BYTES = 16 * 1024;
  * A missing log gives an empty tail rather than a second error.
  */
 export async function readLogTail(logPath: string, lines = 30): Promise<string> {
-  let handle;
-  try {
-    handle = await open(logPath, 'r');
-  } catch {
-    return '';
-  }
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, TAIL_BYTES);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    const text = buffer.toString('utf8').replace(/\n+$/, '');
-    const all = text.split('\n');
-    // The first line of a partial read is usually cut in the middle.
-    const whole = size > length ? all.slice(1) : all;
-    return whole.slice(-lines).join('\n');
-  } finally {
-    await handle.close();
-  }
+  const read = await readFrom(logPath, (size) => size - Math.min(size, TAIL_BYTES));
+  if (read === undefined) return '';
+  const all = read.text.replace(/\n+$/, '').split('\n');
+  // The first line of a partial read is usually cut in the middle.
+  const whole = read.start > 0 ? all.slice(1) : all;
+  return whole.slice(-lines).join('\n');
 }
 
 /**
@@ -35,18 +22,27 @@ export async function readLogTail(logPath: string, lines = 30): Promise<string> 
  * its last `maxBytes`. A missing log gives an empty string.
  */
 export async function readLogSince(logPath: string, offset: number, maxBytes = 256 * 1024): Promise<string> {
+  const read = await readFrom(logPath, (size) => Math.max(offset, size - maxBytes, 0));
+  return read?.text ?? '';
+}
+
+/**
+ * A log from byte `startOf(size)` to its end; undefined when it does not
+ * exist (a missing log is no second error).
+ */
+async function readFrom(logPath: string, startOf: (size: number) => number): Promise<{ text: string; start: number } | undefined> {
   let handle;
   try {
     handle = await open(logPath, 'r');
   } catch {
-    return '';
+    return undefined;
   }
   try {
     const { size } = await handle.stat();
-    const start = Math.max(offset, size - maxBytes, 0);
+    const start = startOf(size);
     const buffer = Buffer.alloc(Math.max(0, size - start));
     await handle.read(buffer, 0, buffer.length, start);
-    return buffer.toString('utf8');
+    return { text: buffer.toString('utf8'), start };
   } finally {
     await handle.close();
   }
