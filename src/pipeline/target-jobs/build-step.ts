@@ -237,14 +237,10 @@ export async function runBuild(env: BuildEnvironment, data: BuildJobData, option
 
     // The container's outputs are read without following symlinks, and the
     // wheel is copied out once: everything after reads the host's own copy.
-    const hostDir = path.join(work.root, 'host');
-    await mkdir(hostDir);
+    // A wheel to vendor into is in `raw/`: the repair step completes it and
+    // its own (safely copied) output is the wheel.
     let wheel = built;
-    let wheelPath = path.join(hostDir, built);
-    await copyContainerOutput(work.output, `final/${built}`, wheelPath).catch(async (error: unknown) => {
-      if (error instanceof UnsafeOutputError) await fail(error.message, 3);
-      throw error;
-    });
+    let wheelPath: string;
     let vendored: VendoredLibrary[] = [];
     if (result.repair === 'vendor') {
       const repaired = await timed('repair', () => vendorLibraries(env, { ...step, timeoutMs: env.buildTimeoutMs, buildOutput: work.output, wheel: built }));
@@ -253,6 +249,14 @@ export async function runBuild(env: BuildEnvironment, data: BuildJobData, option
       cleanups.push(repaired.cleanup);
       ({ wheel, wheelPath } = repaired);
       vendored = repaired.libraries;
+    } else {
+      const hostDir = path.join(work.root, 'host');
+      await mkdir(hostDir);
+      wheelPath = path.join(hostDir, built);
+      await copyContainerOutput(work.output, `final/${built}`, wheelPath).catch(async (error: unknown) => {
+        if (error instanceof UnsafeOutputError) await fail(error.message, 3);
+        throw error;
+      });
     }
 
     // Smoke test in a fresh, clean container: the wheel plus its dependencies

@@ -7,7 +7,7 @@
 import { followContainerEvents } from '../../support/docker-events.js';
 import { dropRedisPrefix } from '../../support/redis-prefix.js';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
@@ -107,6 +107,18 @@ export async function recordContainerStarts(): Promise<{ starts: ContainerStart[
     starts.push({ id: event.id, job: a['farm.job'] ?? '', request: a['farm.request'], worker: a['farm.worker'], target: a['farm.target'], step: a['farm.step'] });
   });
   return { starts, stop };
+}
+
+/**
+ * Why a row is not what a test expected: its state, error and the end of its
+ * build log. An assertion message, so that a CI failure shows the compiler
+ * error instead of only "expected 'failed' to be 'built'".
+ */
+export async function explainRow(row: { name: string; target: string; state: string; error?: string; logPath?: string } | undefined): Promise<string> {
+  if (row === undefined) return 'no such row';
+  const log = row.logPath === undefined || row.error?.includes('\n') === true ? '' : await readFile(row.logPath, 'utf8').catch(() => '');
+  const tail = log.trimEnd().split('\n').slice(-40).join('\n');
+  return `${row.name} ${row.target}: ${row.state}${row.error === undefined ? '' : ` (${row.error})`}${tail === '' ? '' : `\n--- end of its build log ---\n${tail}`}`;
 }
 
 /** Wheel files in `<root>/<repo>/packages`, sorted. */

@@ -28,7 +28,7 @@ import { getTarget } from '../../../src/targets/parse-targets.js';
 import { buildUpstream } from '../../support/upstream/build-upstream.js';
 import { fetchRealReleases } from '../../support/upstream/real-releases.js';
 import { serveStatic, type StaticServer } from '../../support/upstream/static-server.js';
-import { docker, dropPrefix, farmConfig, randomId, removeVolumes } from './helpers.js';
+import { docker, dropPrefix, explainRow, farmConfig, randomId, removeVolumes } from './helpers.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 
 const run = promisify(execFile);
@@ -71,10 +71,10 @@ afterAll(async () => {
 });
 
 describe('real releases: a cffi chain and a library to vendor', () => {
-  it('builds xattr, cffi and python-lzo on every target; pycparser and ply are mirrored', () => {
+  it('builds xattr, cffi and python-lzo on every target; pycparser and ply are mirrored', async () => {
     expect(status.state).toBe('done');
     for (const target of TARGETS) {
-      for (const name of ['xattr', 'cffi', 'python-lzo']) expect(rowOf(name, target)).toMatchObject({ state: 'built' });
+      for (const name of ['xattr', 'cffi', 'python-lzo']) expect(rowOf(name, target), await explainRow(rowOf(name, target))).toMatchObject({ state: 'built' });
       for (const name of ['pycparser', 'ply']) expect(['mirrored', 'shared']).toContain(rowOf(name, target).state);
     }
   });

@@ -28,7 +28,7 @@ import type { RequestStatus } from '../../../src/pipeline/contract/request-types
 import { readProjectInventory } from '../../../src/repository/inventory-store.js';
 import { repositoryPaths } from '../../../src/repository/repository-paths.js';
 import { getTarget } from '../../../src/targets/parse-targets.js';
-import { docker, dropPrefix, farmConfig, randomId, removeVolumes, startUpstream, type TestUpstream } from './helpers.js';
+import { docker, dropPrefix, explainRow, farmConfig, randomId, removeVolumes, startUpstream, type TestUpstream } from './helpers.js';
 import { serveStatic } from '../../support/upstream/static-server.js';
 
 const run = promisify(execFile);
@@ -101,11 +101,11 @@ afterAll(async () => {
 });
 
 describe('a wheel whose extension links a library the target machine lacks', () => {
-  it('is built on every target, with libjpeg vendored into it', () => {
+  it('is built on every target, with libjpeg vendored into it', async () => {
     expect(first.state).toBe('done');
     for (const target of TARGETS) {
       const row = rowOf(first, target);
-      expect(row.state).toBe('built');
+      expect(row.state, await explainRow(row)).toBe('built');
       const build = recordOf(row.wheel!).build!;
       expect(build.repair).toBe('vendored');
       expect(build.vendoredLibraries).toEqual([

@@ -16,6 +16,7 @@ import { launchBrowser, PHONE, runAxe, screenshot, serious, sidewaysScroll } fro
 import { buildUpstream } from '../../support/upstream/build-upstream.js';
 import { serveStatic, type StaticServer } from '../../support/upstream/static-server.js';
 import { LogCapture } from '../api/helpers.js';
+import { requestedRows } from '../../support/request-rows.js';
 import { dropPrefix, farmConfig, randomId, removeVolumes } from '../pipeline/helpers.js';
 
 const TOKEN = 'admin-token-web-5e1c';
@@ -169,7 +170,7 @@ describe('the builds pages', () => {
     const newId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     expect(newId).not.toBe(requestId);
     const status = await engine.wait(newId, { timeoutMs: 10 * 60_000 });
-    expect(status.rows.map((r) => r.state)).toEqual(['cached']);
+    expect(requestedRows(status).map((r) => r.state)).toEqual(['cached']);
   });
 
   it('the login page is accessible, and the wrong token is refused', async () => {
