@@ -272,10 +272,29 @@ def package_files(manager, packages):
     return {os.path.realpath(p.strip()) for p in proc.stdout.decode("utf-8", "replace").splitlines() if p.strip().startswith("/")}
 
 
-def owner(path):
-    """The system package that installed `path`, when the package manager knows."""
+def usrmerge_aliases(path):
+    """`path` and its other name on a merged-/usr system: dpkg records the
+    name the package shipped (liblzo2-2 ships /lib/…, libjpeg62-turbo
+    /usr/lib/…), while realpath may give either."""
+    for short, long in (("/lib/", "/usr/lib/"), ("/bin/", "/usr/bin/"), ("/sbin/", "/usr/sbin/")):
+        if path.startswith(long):
+            return [path, short + path[len(long):]]
+        if path.startswith(short):
+            return [path, long + path[len(short):]]
+    return [path]
+
+
+def owner(*paths):
+    """The system package that installed one of `paths`, when the package manager knows."""
+    candidates = []
+    for path in paths:
+        for alias in usrmerge_aliases(path):
+            if alias not in candidates:
+                candidates.append(alias)
     for argv in (["dpkg-query", "-S"], ["apk", "info", "--who-owns"], ["rpm", "-qf", "--qf", "%{NAME}"]):
-        if shutil.which(argv[0]):
+        if not shutil.which(argv[0]):
+            continue
+        for path in candidates:
             proc = subprocess.run(argv + [path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             text = proc.stdout.decode("utf-8", "replace").strip()
             if proc.returncode == 0 and text:
@@ -317,7 +336,7 @@ def vendor(wheel, cfg, out, final, work):
                 real = os.path.realpath(resolved)
                 if real.startswith(unpacked + os.sep) or real in runtime:
                     continue
-                libs[soname] = real
+                libs[soname] = (real, resolved)
     if missing:
         say("shared libraries not found in the build image: " + ", ".join(sorted(set(missing))))
         return 4
@@ -328,13 +347,13 @@ def vendor(wheel, cfg, out, final, work):
     libs_dir = os.path.join(out, "libs")
     os.makedirs(libs_dir, exist_ok=True)
     listed = []
-    for soname, real in sorted(libs.items()):
+    for soname, (real, resolved) in sorted(libs.items()):
         dest = os.path.join(libs_dir, soname)
         shutil.copyfile(real, dest)
         with open(dest, "rb") as f:
             digest = hashlib.sha256(f.read()).hexdigest()
         entry = {"soname": soname, "source": real, "sha256": digest}
-        pkg = owner(real)
+        pkg = owner(real, resolved)
         if pkg:
             entry["package"] = pkg
         listed.append(entry)
