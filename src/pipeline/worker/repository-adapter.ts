@@ -2,6 +2,8 @@
  * `RepositoryPort` over the repository and index modules (issue 4): the
  * checked, atomic, immutable collector with its inventory, and the
  * incremental index regeneration, both under the repository's writer lock.
+ * A collected wheel is indexed at once, so the served index never lags
+ * behind the inventory that local jobs read.
  */
 import { regenerateIndex } from '../../index/regenerate-index.js';
 import { collectWheel } from '../../repository/add-wheels.js';
@@ -44,6 +46,10 @@ export function repositoryAdapter(root: string): LocalRepositoryPort {
         ...(options.build === undefined ? {} : { build: { ...options.build } }),
         ...(options.mirror === undefined ? {} : { mirror: { ...options.mirror } }),
       });
+      // Served at once, as the upload API does: a remote worker reads what is
+      // published (a build dependency mirrored or built here, its dedupe)
+      // from the served index, which must not wait for the request's end.
+      if (collected.status !== 'unchanged') await regenerateIndex({ root, repository });
       return { filename: collected.filename, added: collected.status !== 'unchanged' };
     },
     async regenerateIndex(repository) {

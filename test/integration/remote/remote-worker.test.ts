@@ -25,7 +25,8 @@ import type { RequestStatus } from '../../../src/pipeline/contract/request-types
 import { FarmServerClient } from '../../../src/remote/server-client.js';
 import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
 import { cleanEnv, runFarm } from '../cli/support/farm-process.js';
-import { removeVolumes, strayFiles, wheelsIn } from '../pipeline/helpers.js';
+import { explainRow, removeVolumes, strayFiles, wheelsIn } from '../pipeline/helpers.js';
+import { requestedRows } from '../../support/request-rows.js';
 import { writeWheel } from '../repository/support/make-wheel.js';
 import { snapshot } from '../repository/support/tree.js';
 import { freePort, startTlsRedis, type TlsRedis } from '../../support/tls-redis.js';
@@ -177,7 +178,7 @@ describe('a remote worker: TLS Redis, the upload API, no repository root', () =>
   it('builds glibc-armv7 (qemu) and glibc-x86_64 for a farm build on the main host; the wheels land there with their hashes', async () => {
     status = await build('farmfix-cext', BOTH);
     const rows = status.rows.filter((r) => r.name === 'farmfix-cext');
-    expect(rows.map((r) => [r.target, r.state])).toEqual([
+    expect(rows.map((r) => [r.target, r.state]), (await Promise.all(rows.map(explainRow))).join('\n')).toEqual([
       ['glibc-armv7', 'built'],
       ['glibc-x86_64', 'built'],
     ]);
@@ -195,7 +196,7 @@ describe('a remote worker: TLS Redis, the upload API, no repository root', () =>
   it('farm logs on the main host prints the remote build logs, complete', async () => {
     const logs = await farm(['logs', status.id, 'farmfix-cext']);
     expect(logs.code, logs.stderr).toBe(0);
-    for (const row of status.rows) {
+    for (const row of requestedRows(status)) {
       expect(row.logPath?.startsWith(path.join(serverDir, 'state'))).toBe(true);
       const local = path.join(tmp, 'worker', 'state', path.relative(path.join(serverDir, 'state'), row.logPath!));
       const text = await readFile(local, 'utf8');
@@ -220,7 +221,7 @@ describe('a remote worker: TLS Redis, the upload API, no repository root', () =>
     const done = await build('farmfix-slowlog', 'glibc-x86_64');
     api = await restartedApi!;
     restartedApi = undefined;
-    expect(done.rows.map((r) => [r.name, r.state])).toEqual([['farmfix-slowlog', 'built']]);
+    expect(requestedRows(done).map((r) => [r.name, r.state])).toEqual([['farmfix-slowlog', 'built']]);
     const uploads = proxy.uploads.filter((u) => u.fault !== undefined);
     expect(uploads.map((u) => [u.fault, u.status])).toEqual([
       ['corrupted', 400],
@@ -231,7 +232,7 @@ describe('a remote worker: TLS Redis, the upload API, no repository root', () =>
     expect((await wheelsIn(root, 'glibc')).filter((f) => f.startsWith('farmfix_slowlog-'))).toEqual(['farmfix_slowlog-1.0-py3-none-any.whl']);
     expect(await strayFiles(root, 'glibc')).toEqual([]);
     // The log went on through the kill: the main host's copy is the worker's, to the last line.
-    const [row] = done.rows;
+    const [row] = requestedRows(done);
     const local = path.join(tmp, 'worker', 'state', path.relative(path.join(serverDir, 'state'), row!.logPath!));
     expect(await readFile(row!.logPath!, 'utf8')).toBe(await readFile(local, 'utf8'));
     const logs = await farm(['logs', done.id, 'farmfix-slowlog']);
@@ -262,7 +263,7 @@ describe('a remote worker: TLS Redis, the upload API, no repository root', () =>
     expect(workerA.output()).toMatch(/handing back 1 job/);
     const workerB = remoteWorker('remote-b', await workerToken('remote-b', BOTH));
     const done = await building;
-    expect(done.rows.map((r) => [r.name, r.state])).toEqual([['farmfix-x86only', 'built']]);
+    expect(requestedRows(done).map((r) => [r.name, r.state])).toEqual([['farmfix-x86only', 'built']]);
     expect(workerB.output()).toMatch(/build farmfix-x86only==1\.0 glibc-x86_64 py3\.11: built/);
     expect((await wheelsIn(root, 'glibc')).filter((f) => f.startsWith('farmfix_x86only-'))).toHaveLength(1);
   }, 1_200_000);
