@@ -83,13 +83,22 @@ describe('syncSchedules / listSchedules', () => {
     expect(await queue.queue.getJobSchedulersCount()).toBe(1);
   });
 
-  it('reports every invalid cron as a config error and still syncs the valid ones', async () => {
+  it('an invalid cron is a config error when the config is loaded, naming its path and line; nothing is synced', async () => {
     const queue = await open();
-    const config = testConfig(setsYaml('not a cron'));
-    const error = await syncSchedules(config, queue).catch((e: unknown) => e);
+    // Checked at load (with cron-parser, the parser BullMQ uses), so a bad
+    // schedule never reaches Redis and `farm api` does not start with it.
+    const error = (() => {
+      try {
+        testConfig(setsYaml('not a cron'));
+        return undefined;
+      } catch (e: unknown) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues[0]!.path).toBe('sets.web.schedule.cron');
-    expect(await queue.queue.getJobScheduler('set:tools')).toBeDefined();
+    expect((error as ConfigError).issues[0]!.path).toBe('sets.0.schedule.cron');
+    expect((error as ConfigError).message).toMatch(/invalid cron 'not a cron'.*\(line \d+\)/);
+    expect(await queue.queue.getJobSchedulersCount()).toBe(0);
   });
 });
 
