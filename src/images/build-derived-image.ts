@@ -6,7 +6,7 @@
  * a build; every later container of the build runs unprivileged.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
@@ -70,7 +70,7 @@ export async function ensureDerivedImage(docker: Dockerode, request: DerivedImag
     inFlight.set(docker, perEngine);
   }
   const running = perEngine.get(reference);
-  if (running !== undefined) return running;
+  if (running !== undefined) return logReuse(await running, request, options);
   const work = (async () => {
     const present = await findDerived(docker, reference, key);
     if (present !== undefined) return { reference, id: present, key, built: false };
@@ -78,10 +78,23 @@ export async function ensureDerivedImage(docker: Dockerode, request: DerivedImag
   })();
   perEngine.set(reference, work);
   try {
-    return await work;
+    const image = await work;
+    return image.built ? image : await logReuse(image, request, options);
   } finally {
     perEngine.delete(reference);
   }
+}
+
+/**
+ * A build that reuses a derived image says so in its own log, with the
+ * privileged steps the image holds: what a reader of one build log needs to
+ * know (which system packages were there), without running them again.
+ */
+async function logReuse(image: DerivedImage, request: DerivedImageRequest, options: PrepareOptions): Promise<DerivedImage> {
+  const steps = request.steps.map((step) => `# farm:   (root) $ ${step.argv.join(' ')}\n`).join('');
+  await mkdir(path.dirname(options.logPath), { recursive: true });
+  await appendFile(options.logPath, `# farm: reusing ${image.reference} (${image.id}), prepared once from ${request.base.reference} with:\n${steps}`);
+  return image;
 }
 
 async function findDerived(docker: Dockerode, reference: string, key: string): Promise<string | undefined> {

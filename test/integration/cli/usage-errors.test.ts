@@ -24,7 +24,7 @@ describe('farm exits 2 on usage and config errors', () => {
     const r = await runFarm(['build', 'requirements.txt', '--targets', 'glibc-sparc'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      "error: unknown target 'glibc-sparc'; valid targets: glibc-x86_64, glibc-aarch64, glibc-armv7, musl-x86_64, musl-aarch64\n",
+      "error: unknown target 'glibc-sparc'; valid targets: glibc-x86_64, glibc-aarch64, glibc-armv7, musl-x86_64, musl-aarch64, musl-armv7\n",
     );
     expect(r.stdout).toBe('');
   });
