@@ -32,6 +32,12 @@ export const DiscoveredSdist = z.strictObject({
   backend: z.string().optional(),
   /** `get_requires_for_build_wheel`; null when it could not run before the static requirements exist. */
   hook: z.array(BuildRequirement).nullable().optional(),
+  /**
+   * Static requirements pip could not install as wheels for the hook's
+   * environment, each with its own pip log (under the output directory):
+   * read by the host to tell "not built yet" from a failing index.
+   */
+  unavailable: z.array(z.strictObject({ requirement: z.string().min(1), pipLog: z.string().regex(/^pip-env-[0-9a-f]+-\d+\.log$/) })).optional(),
   note: z.string().optional(),
   error: z.string().optional(),
 });
@@ -40,7 +46,14 @@ export type DiscoveredSdist = z.infer<typeof DiscoveredSdist>;
 /** What `resolve.py` writes to `resolve.json`. */
 export const ResolveDriverOutput = z.strictObject({
   resolutions: z.array(
-    z.strictObject({ id: z.string().min(1), exitCode: z.int(), report: z.string().nullable(), isolation: z.boolean() }),
+    z.strictObject({
+      id: z.string().min(1),
+      exitCode: z.int(),
+      report: z.string().nullable(),
+      isolation: z.boolean(),
+      /** pip's debug log of this resolution, under the output directory: read to classify its failure. */
+      pipLog: z.string().regex(/^pip-resolve-[\w-]+\.log$/),
+    }),
   ),
   sdists: z.array(DiscoveredSdist),
 });

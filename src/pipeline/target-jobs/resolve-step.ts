@@ -15,10 +15,10 @@
  */
 import { appendFile, copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { logSize, readLogTail } from '../../docker/log-tail.js';
+import { readLogTail } from '../../docker/log-tail.js';
 import { BuildFailedError, TransientError } from '../../errors.js';
 import { placeTarget } from '../../docker/docker-hosts.js';
-import { copyContainerOutput, readContainerOutput, UnsafeOutputError } from '../../files/container-output.js';
+import { copyContainerOutput, readContainerOutput, readContainerOutputTail, UnsafeOutputError } from '../../files/container-output.js';
 import { hashFile } from '../../files/hash-file.js';
 import { interpreterPath } from '../../images/image-names.js';
 import { effectiveRecipe } from '../../recipes/effective-recipe.js';
@@ -46,7 +46,7 @@ import { indexOptions, requirementArgs, requirementFileArgs } from './pip-comman
 import { parsePipReport } from './pip-report.js';
 import type { ResolveCache } from './resolve-cache.js';
 import { repositoryAccess, type RepositoryAccess } from './wheel-source-access.js';
-import { classifyFailedPipStep, PIP_DEBUG_LOG } from './pip-failure.js';
+import { classifyPipFailure, PIP_DEBUG_LOG } from './pip-failure.js';
 import { compilerFor, runStep, type StepEnvironment, type StepOutcome } from './step-runner.js';
 import { createWorkDir, type WorkDir } from './work-dir.js';
 
@@ -125,18 +125,11 @@ class Resolution {
     const withConstraints = this.data.constraintsText.trim() !== '';
     await writeFile(path.join(this.work.input, 'requirements.txt'), this.data.requirementsText, { mode: 0o644 });
     if (withConstraints) await writeFile(path.join(this.work.input, 'constraints.txt'), this.data.constraintsText, { mode: 0o644 });
-    const outputFrom = await logSize(this.logPath);
     const first = await this.round([{ id: 'runtime', args: requirementFileArgs(withConstraints) }]);
     const runtime = first.resolutions[0];
     if (runtime?.report === null || runtime === undefined) {
       // An unreachable or failing index is retried (the job queue's backoff), not reported as the set's failure.
-      const failure = await classifyFailedPipStep(this.logPath, outputFrom, this.work.output);
-      if (failure.kind === 'transient') {
-        await appendFile(this.logPath, `# farm: pip failed because of the network or the index (${failure.reason}): transient, to be retried\n`);
-        throw new TransientError(
-          `resolve py${this.data.python} on ${this.data.target}: pip failed because of the network or the index: ${failure.reason} (log: ${this.logPath})`,
-        );
-      }
+      if (runtime !== undefined) await this.throwIfTransient(runtime.pipLog, 'resolving the requirements');
       const tail = await readLogTail(this.logPath);
       return { ok: false, error: `pip could not resolve the requirements (exit ${runtime?.exitCode ?? '?'}):\n${tail}`, logPath: this.logPath };
     }
@@ -161,7 +154,11 @@ class Resolution {
           break;
         }
         const output = await this.round(sets.map((s) => ({ id: s.id, args: requirementArgs(s.requires) })));
-        for (const s of sets) await this.recordSet(s.requires, output.resolutions.find((r) => r.id === s.id));
+        for (const s of sets) {
+          const result = output.resolutions.find((r) => r.id === s.id);
+          if (result !== undefined && result.report === null) await this.throwIfTransient(result.pipLog, `resolving the build requirements ${s.requires.join(', ')}`);
+          await this.recordSet(s.requires, result);
+        }
       }
       for (const [key, requires] of pending) {
         const resolved = this.#resolvedSets.get(setKey(requires));
@@ -238,6 +235,7 @@ class Resolution {
       throw new BuildFailedError(context, outcome.exitCode);
     }
     const output = validate(ResolveDriverOutput, JSON.parse(await this.readOutput('resolve.json')), 'resolve.json of the resolve driver');
+    await this.refuseTransientGaps(output);
     for (const sdist of output.sdists) {
       const key = sdistKey(sdist.name, sdist.version);
       if (this.#discovered.has(key)) continue;
@@ -245,6 +243,34 @@ class Resolution {
       await this.keepDownload(sdist);
     }
     return output;
+  }
+
+  /**
+   * Throws `TransientError` when pip's own log of one run, `pipLog` under the
+   * output directory, says the network or the index failed it (a 503 on an
+   * index page is a debug line there; the console only says "from versions:
+   * none"): retried with backoff, never recorded as a failure or a gap.
+   */
+  private async throwIfTransient(pipLog: string, what: string): Promise<void> {
+    const failure = classifyPipFailure(await readContainerOutputTail(this.work.output, pipLog, 1024 * 1024).catch(() => ''));
+    if (failure.kind !== 'transient') return;
+    await appendFile(this.logPath, `# farm: ${what}: pip failed because of the network or the index (${failure.reason}): transient, to be retried\n`);
+    throw new TransientError(
+      `resolve py${this.data.python} on ${this.data.target}: ${what} failed because of the network or the index: ${failure.reason} (log: ${this.logPath})`,
+    );
+  }
+
+  /**
+   * A build requirement that pip could not install for the hook's
+   * environment because the network or the index failed is not "not built
+   * yet": the graph would be planned from a 503. Retried instead.
+   */
+  private async refuseTransientGaps(output: ResolveDriverOutput): Promise<void> {
+    for (const sdist of output.sdists) {
+      for (const gap of sdist.unavailable ?? []) {
+        await this.throwIfTransient(gap.pipLog, `installing ${gap.requirement} to ask ${sdist.name}'s build backend for its requirements`);
+      }
+    }
   }
 
   async report(file: string): Promise<ResolvedSet> {

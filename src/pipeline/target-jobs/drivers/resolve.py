@@ -131,6 +131,10 @@ class Resolver:
         base += self.cfg["indexOptions"]
         if resolution.get("onlyBinary"):
             base += ["--only-binary", ",".join(resolution["onlyBinary"])]
+        # Its own pip log, which the host reads when it fails: an index that
+        # failed pip is a retry, not this set's failure.
+        log = "pip-resolve-%s.log" % resolution["id"]
+        base = ["--log", os.path.join(self.out, log)] + base
         code = self.pip(base + ["--no-build-isolation"] + resolution["args"])
         isolation = False
         if code != 0:
@@ -139,7 +143,7 @@ class Resolver:
                 os.remove(report)
             code = self.pip(base + resolution["args"])
             isolation = True
-        return {"id": resolution["id"], "exitCode": code, "report": os.path.basename(report) if code == 0 else None, "isolation": isolation}
+        return {"id": resolution["id"], "exitCode": code, "report": os.path.basename(report) if code == 0 else None, "isolation": isolation, "pipLog": log}
 
     # 2. Discovery ---------------------------------------------------------
 
@@ -215,9 +219,12 @@ class Resolver:
         missing = []
         if self.pip(base + ["--"] + requires) != 0:
             # Some requirement has no wheel yet (farm builds it first): install the others one by one.
-            for req in requires:
-                if self.pip(base + ["--", req]) != 0:
-                    missing.append(req)
+            # Each with its own pip log, which the host reads: a requirement
+            # missing because the index failed is a retry, not a graph fact.
+            for i, req in enumerate(requires):
+                log = "pip-env-%s-%d.log" % (key, i)
+                if self.pip(["--log", os.path.join(self.out, log)] + base + ["--", req]) != 0:
+                    missing.append({"requirement": req, "pipLog": log})
         self.envs[key] = (env_py, missing)
         return self.envs[key]
 
@@ -264,6 +271,8 @@ class Resolver:
             static, backend, backend_path = self.static_requirements(root)
             result.update({"static": static, "backend": backend})
             env_py, missing = self.hook_env(static)
+            if missing:
+                result["unavailable"] = missing
             try:
                 result["hook"] = self.run_hook(env_py, root, backend, backend_path)
             except ValueError as e:
@@ -271,7 +280,8 @@ class Resolver:
                     raise
                 # The backend needs what is not built yet: the static requirements will have to do.
                 result["hook"] = None
-                result["note"] = "%s; %s not installable as a wheel yet, so the static build requirements are used" % (e, ", ".join(missing))
+                names = ", ".join(m["requirement"] for m in missing)
+                result["note"] = "%s; %s not installable as a wheel yet, so the static build requirements are used" % (e, names)
             say("%s: build-system.requires %s, get_requires_for_build_wheel %s" % (key, static, result["hook"]))
         except Exception as e:  # one bad sdist must not hide the others' results
             result["error"] = str(e)
