@@ -101,11 +101,13 @@ export interface CollectWheelOptions extends RepositoryTarget {
 
 /**
  * Collects one wheel (a build's output) into a repository, taking the lock.
- * The index is not regenerated: call `regenerateIndex` once after a batch.
+ * The index is not regenerated here; `thenLocked` runs after the collection
+ * under the same hold of the lock (`src/publishing/publish-wheel.ts` indexes
+ * the wheel there, so no reader sees it collected but not indexed).
  *
  * @throws WheelRejectedError when the wheel fails a check or its name is taken by different bytes.
  */
-export async function collectWheel(options: CollectWheelOptions): Promise<CollectedWheel> {
+export async function collectWheel(options: CollectWheelOptions, thenLocked?: (paths: RepositoryPaths) => Promise<void>): Promise<CollectedWheel> {
   const paths = repositoryPaths(options.root, options.repository);
   // Copied and checked before the lock: other writers keep going meanwhile.
   const prepared = await prepareWheel(paths, options.file, options.filename);
@@ -122,6 +124,7 @@ export async function collectWheel(options: CollectWheelOptions): Promise<Collec
           ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
         });
         keepScanStateCurrent(paths, [outcome]);
+        await thenLocked?.(paths);
         return publicPart(outcome);
       },
       lockOptions(options),

@@ -22,8 +22,7 @@ import { z } from 'zod';
 import { stateDir } from '../../config/load-config.js';
 import type { FarmConfig } from '../../config/schema.js';
 import { ConfigError, WheelConflictError, WheelRejectedError } from '../../errors.js';
-import { regenerateIndex } from '../../index/regenerate-index.js';
-import { collectWheel } from '../../repository/add-wheels.js';
+import { publishWheel } from '../../publishing/publish-wheel.js';
 import { BuildProvenance } from '../../repository/inventory-schema.js';
 import { checkWheelName } from '../../repository/check-wheel-name.js';
 import { removeStaleTempFiles } from '../../repository/stale-temp-files.js';
@@ -125,15 +124,13 @@ export async function registerUploadRoute(app: FastifyInstance, deps: UploadRout
       }
       guard.authorize(token, { kind: 'upload', repository, wheel, ...(form.farm_target === undefined ? {} : { target: form.farm_target }) });
       const build = provenance(token, form);
-      const collected = await collectWheel({
+      const collected = await publishWheel({
         root: config.root,
         repository,
         file: file.path,
         filename: file.filename,
         ...(build === undefined ? {} : { build }),
       });
-      // At once, for workers too: their dedupe reads the served index, which must not lag behind.
-      await regenerateIndex({ root: config.root, repository });
       const result: UploadResult = {
         repository,
         filename: collected.filename,

@@ -6,7 +6,7 @@
  * behind the inventory that local jobs read.
  */
 import { regenerateIndex } from '../../index/regenerate-index.js';
-import { collectWheel } from '../../repository/add-wheels.js';
+import { publishWheel } from '../../publishing/publish-wheel.js';
 import { readProjectInventory } from '../../repository/inventory-store.js';
 import { repositoryPaths } from '../../repository/repository-paths.js';
 import type { LocalRepositoryPort, WheelEntry } from '../contract/repository-port.js';
@@ -38,7 +38,10 @@ export function repositoryAdapter(root: string): LocalRepositoryPort {
       return entries;
     },
     async collect(repository, wheelPath, options = {}) {
-      const collected = await collectWheel({
+      // Collected and indexed under one lock hold, as the upload API does: a
+      // remote worker reads what is published here (a build dependency
+      // mirrored or built on this host, its dedupe) from the served index.
+      const collected = await publishWheel({
         root,
         repository,
         file: wheelPath,
@@ -46,10 +49,6 @@ export function repositoryAdapter(root: string): LocalRepositoryPort {
         ...(options.build === undefined ? {} : { build: { ...options.build } }),
         ...(options.mirror === undefined ? {} : { mirror: { ...options.mirror } }),
       });
-      // Served at once, as the upload API does: a remote worker reads what is
-      // published (a build dependency mirrored or built here, its dedupe)
-      // from the served index, which must not wait for the request's end.
-      if (collected.status !== 'unchanged') await regenerateIndex({ root, repository });
       return { filename: collected.filename, added: collected.status !== 'unchanged' };
     },
     async regenerateIndex(repository) {
