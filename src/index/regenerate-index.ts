@@ -178,8 +178,9 @@ export async function regenerateIndexLocked(paths: RepositoryPaths, full: boolea
   };
 
   const refresh = (project: string): void => {
-    // A crash while this project's pages were written left its temp files here.
-    removeStaleTempFiles([path.join(paths.simple, project)]);
+    // A crash while this project's pages were written left its temp files
+    // here (a full run knows which directories exist: no failed readdir each).
+    if (existingDirs === undefined || existingDirs.has(project)) removeStaleTempFiles([path.join(paths.simple, project)]);
     const { file, bytes } = readProjectInventoryBytes(paths, project);
     if (bytes === undefined) return remove(project);
     const before = previous.find(project);

@@ -55,11 +55,13 @@ export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean)
 
   let candidates: string[];
   let orphans: string[] = [];
+  let present: Set<string> | undefined;
   if (scanned) {
     const names = fs.readdirSync(paths.packages);
-    const present = new Set(names);
-    candidates = names.filter((n) => !n.startsWith('.') && n.endsWith('.whl') && !present.has(`${n}.metadata`));
-    orphans = names.filter((n) => !n.startsWith('.') && n.endsWith('.whl.metadata') && !present.has(n.slice(0, -9)));
+    const listed = new Set(names);
+    present = listed;
+    candidates = names.filter((n) => !n.startsWith('.') && n.endsWith('.whl') && !listed.has(`${n}.metadata`));
+    orphans = names.filter((n) => !n.startsWith('.') && n.endsWith('.whl.metadata') && !listed.has(n.slice(0, -9)));
   } else {
     candidates = Object.keys(state.rejected);
   }
@@ -114,7 +116,7 @@ export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean)
   const earlierAltered = state.altered ?? {};
   const verified =
     force || Object.keys(earlierAltered).length > 0
-      ? await verifyPublishedLocked(paths, force ? undefined : earlierAltered)
+      ? await verifyPublishedLocked(paths, force ? undefined : earlierAltered, undefined, force ? present : undefined)
       : { altered: [], stillAltered: {} };
 
   // Recording the mtime seen *before* the readdir (moved only by farm's own

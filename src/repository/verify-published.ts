@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { hashFile } from '../files/hash-file.js';
-import type { WheelRecord } from './inventory-schema.js';
-import { listInventoryProjects, readProjectInventory, writeProjectInventory } from './inventory-store.js';
+import { WheelRecord } from './inventory-schema.js';
+import { listInventoryProjects, readProjectInventory, readProjectInventoryBytes, writeProjectInventory } from './inventory-store.js';
 import type { RepositoryPaths } from './repository-paths.js';
 
 /** A published wheel whose bytes are no longer the recorded ones. */
@@ -37,17 +38,37 @@ export interface VerifyResult {
  *
  * @param only check just these files (filename → project), e.g. the ones
  *   found altered before; default every recorded file.
+ * @param listed the names in `packages/` when the caller has just listed it
+ *   (a full scan): a recorded file not among them is missing without a
+ *   `stat` of its own.
  */
 export async function verifyPublishedLocked(
   paths: RepositoryPaths,
   only?: Readonly<Record<string, string>>,
   now: () => Date = () => new Date(),
+  listed?: ReadonlySet<string>,
 ): Promise<VerifyResult> {
   const projects = only === undefined ? listInventoryProjects(paths) : [...new Set(Object.values(only))].sort();
   const altered: AlteredFile[] = [];
   const restored: string[] = [];
   const stillAltered: Record<string, string> = {};
   for (const project of projects) {
+    // Most projects have nothing to change: their files are read with a
+    // schema of only the fields checked here, and the whole inventory is
+    // validated (and rewritten) only for a project whose record moves.
+    const quick = readRecordedFiles(paths, project);
+    if (quick === undefined) continue;
+    const examinations = new Map<string, Examination>();
+    let moved = false;
+    for (const record of quick) {
+      if (only !== undefined && only[record.filename] === undefined) continue;
+      if (listed !== undefined && !listed.has(record.filename)) continue;
+      const examination = await examine(path.join(paths.packages, record.filename), record);
+      examinations.set(record.filename, examination);
+      if (examination === 'missing') continue;
+      moved ||= !examination.same || record.altered !== undefined || record.mtimeMs !== examination.mtimeMs;
+    }
+    if (!moved) continue;
     let inventory;
     try {
       inventory = readProjectInventory(paths, project);
@@ -60,11 +81,7 @@ export async function verifyPublishedLocked(
     let changed = false;
     const files: WheelRecord[] = [];
     for (const record of inventory.files) {
-      if (only !== undefined && only[record.filename] === undefined) {
-        files.push(record);
-        continue;
-      }
-      const found = await examine(path.join(paths.packages, record.filename), record);
+      const found = examinations.get(record.filename) ?? 'missing';
       if (found === 'missing') {
         files.push(record);
       } else if (found.same) {
@@ -92,14 +109,30 @@ type Examination =
   | { readonly same: true; readonly mtimeMs: number }
   | { readonly same: false; readonly reason: string; readonly sha256: string | null; readonly size: number };
 
-async function examine(file: string, record: WheelRecord): Promise<Examination> {
-  let stat: fs.Stats;
+/** The fields of a wheel record this check reads. */
+const { filename, sha256, size, mtimeMs, altered } = WheelRecord.shape;
+/** Not strict: the other fields are the full validation's business. */
+const CheckedRecord = z.object({ filename, sha256, size, mtimeMs, altered });
+type CheckedRecord = z.infer<typeof CheckedRecord>;
+const CheckedInventory = z.object({ files: z.array(CheckedRecord) });
+
+/** A project's recorded files, checked fields only; `undefined` when it has none or its inventory is not valid (the regeneration reports that). */
+function readRecordedFiles(paths: RepositoryPaths, project: string): CheckedRecord[] | undefined {
+  const { bytes } = readProjectInventoryBytes(paths, project);
+  if (bytes === undefined) return undefined;
+  let data: unknown;
   try {
-    stat = fs.lstatSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-    throw error;
+    data = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
   }
+  const parsed = CheckedInventory.safeParse(data);
+  return parsed.success ? parsed.data.files : undefined;
+}
+
+async function examine(file: string, record: CheckedRecord): Promise<Examination> {
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) return 'missing';
   if (!stat.isFile()) {
     return { same: false, reason: 'replaced by a symbolic link or a non-regular file', sha256: null, size: 0 };
   }
