@@ -5,7 +5,10 @@
  *
  * Rendered for every project in a full regeneration, so it is built by
  * plain concatenation (like the simple-API renderers) and kept compact:
- * details beyond one table row per wheel are on the wheel's own page.
+ * details beyond one table row per wheel (the exact upload time among them)
+ * are on the wheel's own page, the files table's column names on a phone
+ * come from the stylesheet (not a `data-label` per cell), and the page shell
+ * is rendered once per repository.
  */
 import { escapeHtml } from '../../index/escape-html.js';
 import type { ProjectView } from '../../index/project-view.js';
@@ -36,14 +39,17 @@ export function formatTime(iso: string): string {
 
 /** The tag part of a wheel filename: `cp311-cp311-manylinux_2_17_x86_64`. */
 export function wheelTags(filename: string): string {
-  const parts = filename.replace(/\.whl$/, '').split('-');
-  return parts.slice(-3).join('-');
+  const stem = filename.endsWith('.whl') ? filename.slice(0, -4) : filename;
+  // The last three dash-separated parts (hot in a full regeneration: no split).
+  let cut = stem.length;
+  for (let dashes = 0; dashes < 3 && cut > 0; dashes++) cut = stem.lastIndexOf('-', cut - 1);
+  return cut < 0 ? stem : stem.slice(cut + 1);
 }
 
 /** A matrix cell: the state, and the tags of the wheels serving it (the files table links them). */
 function cell(c: MatrixCell, tags: ReadonlyMap<BrowserFile, string>): string {
   let out = `<td><span class="state state-${c.state}">${c.state}</span>`;
-  for (const f of c.files) out += `<br><span class="mono">${tags.get(f)}</span>`;
+  for (const f of c.files) out += `<code>${tags.get(f)}</code>`;
   return `${out}</td>`;
 }
 
@@ -85,8 +91,8 @@ export function renderProjectPage({ repository, view, targets }: ProjectPageInpu
     const yanked = f.yanked ? ` <span class="state state-yanked">yanked</span>${f.yankedReason === '' ? '' : ` ${escapeHtml(f.yankedReason)}`}` : '';
     files +=
       `<tr><th scope="row"><a href="${escapeHtml(wheelHref(f.filename))}">${escapeHtml(f.filename)}</a>${yanked}</th>` +
-      `<td class="num" data-label="Size">${formatSize(f.size)}</td><td data-label="Uploaded"><time datetime="${f.uploadTime}">${formatTime(f.uploadTime)}</time></td>` +
-      `<td class="mono" data-label="sha256">${f.sha256}</td><td data-label="Provenance">${provenance(view.project, f)}</td></tr>\n`;
+      `<td class="num">${formatSize(f.size)}</td><td>${formatTime(f.uploadTime)}</td>` +
+      `<td class="mono">${f.sha256}</td><td>${provenance(view.project, f)}</td></tr>\n`;
   }
   const summary = latest?.summary ? `<p class="lede">${escapeHtml(latest.summary)}</p>\n` : '';
   const main =
@@ -111,14 +117,35 @@ export function renderProjectPage({ repository, view, targets }: ProjectPageInpu
           `<th scope="col">sha256</th><th scope="col">Provenance</th></tr></thead>\n<tbody>\n${files}</tbody>\n</table>`,
       ),
     ).value;
-  return renderPage({
-    title: `${view.name} in ${repository}`,
-    stylesheet: '../../static/farm.css',
-    nav: [
-      { href: '../../../', label: 'Repositories' },
-      { href: '../../', label: repository },
-    ],
-    scripts: ['../../static/search.js'],
-    main: raw(main),
-  });
+  const [beforeTitle, beforeMain, end] = shellOf(repository);
+  return `${beforeTitle}${escapeHtml(`${view.name} in ${repository}`)}${beforeMain}${main}${end}`;
+}
+
+/**
+ * The page shell around a project page's title and `<main>`, rendered once
+ * per repository: every project page of a full regeneration shares it.
+ */
+const shells = new Map<string, readonly [string, string, string]>();
+const TITLE = '\u0000title\u0000';
+const MAIN = '\u0000main\u0000';
+
+function shellOf(repository: string): readonly [string, string, string] {
+  let shell = shells.get(repository);
+  if (shell === undefined) {
+    const page = renderPage({
+      title: TITLE,
+      stylesheet: '../../static/farm.css',
+      nav: [
+        { href: '../../../', label: 'Repositories' },
+        { href: '../../', label: repository },
+      ],
+      scripts: ['../../static/search.js'],
+      main: raw(MAIN),
+    });
+    const [beforeTitle, rest] = page.split(TITLE) as [string, string];
+    const [beforeMain, end] = rest.split(MAIN) as [string, string];
+    shell = [beforeTitle, beforeMain, end];
+    shells.set(repository, shell);
+  }
+  return shell;
 }

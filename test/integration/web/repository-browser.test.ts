@@ -176,7 +176,7 @@ describe('the repository browser', () => {
     const phone = await open(`${smallServer.url}glibc/project/web-demo/`, { phone: true });
     // The files table turns into one card per wheel; only the matrix may scroll sideways.
     expect(await sidewaysScroll(phone, ['[aria-label="Versions and targets"]']), 'wider than a phone').toEqual({});
-    expect(await phone.locator('table.files td[data-label="sha256"]').first().isVisible()).toBe(true);
+    expect(await phone.locator('table.files td.mono').first().isVisible()).toBe(true);
     await screenshot(phone, 'browse-project-phone');
     await expectAccessible(phone, 'the project page on a phone');
   });

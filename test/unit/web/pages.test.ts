@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { projectView } from '../../../src/index/project-view.js';
 import type { PackageRow, RequestStatus } from '../../../src/pipeline/contract/request-types.js';
@@ -40,8 +41,19 @@ function cardCells(page: string): string[] {
 }
 
 describe('tables of records become cards on a phone: every cell names its column', () => {
+  it("project page: the stylesheet names the files table's columns (a full regeneration writes no label per cell)", () => {
+    const page = renderProjectPage({ repository: 'glibc', view, targets: repositoryTargets('glibc') });
+    const table = /<table class="files cards">([\s\S]*?)<\/table>/.exec(page)![1]!;
+    const headers = [...table.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]!);
+    const css = readFileSync(new URL('../../../web/farm.css', import.meta.url), 'utf8');
+    const labels = new Map([...css.matchAll(/table\.files\.cards td:nth-of-type\((\d+)\)::before \{ content: "([^"]+)"; \}/g)].map((m) => [Number(m[1]), m[2]!]));
+    const row = /<tbody>\n(<tr>[\s\S]*?<\/tr>)/.exec(table)![1]!;
+    const cells = [...row.matchAll(/<td\b/g)].length;
+    expect(cells).toBe(headers.length - 1);
+    for (let n = 1; n <= cells; n++) expect(labels.get(n), `td ${n}`).toBe(headers[n]);
+  });
+
   it.each([
-    ['project page', renderProjectPage({ repository: 'glibc', view, targets: repositoryTargets('glibc') })],
     ['request page', renderRequestPage({ status, csrf: 'c' })],
     ['request rows pushed live', `<table class="cards">${rowCells('req-1', row).value}</table>`],
     ['requests page', renderRequestsPage([{ id: 'req-1', state: 'done', origin: 'cli', targets: ['glibc-x86_64'], createdAt: AT, counts: { built: 1 } }])],
