@@ -6,9 +6,16 @@
 # tmux, docker-compose, a Python with venv, ...), through the same
 # scripts/setup-host.sh.
 #
+# The builder images the integration suites build in: the quick start's
+# three targets and the cross toolchain, plus glibc-aarch64, which only the
+# hybrid ARM suite needs. `farm images bootstrap` skips present images, so on
+# a machine that ran the quick start this costs one image (about 10 minutes
+# under qemu, once).
+#
 # Usage: scripts/test-prerequisites.sh [--check-only]
 #   (default)     as root: runs `scripts/setup-host.sh --with-test-tools` when
-#                 something is missing, then checks again
+#                 something is missing, then checks again; then bootstraps
+#                 the builder images that are missing
 #   --check-only  never installs; reports what is missing and the command
 #                 that installs it
 # Exit status: 0 everything present, 1 something missing (each named, with
@@ -27,6 +34,9 @@ for arg in "$@"; do
 done
 
 redis_url="${FARM_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+# Keep in step with the targets the integration suites name.
+image_targets="glibc-x86_64,glibc-armv7,musl-x86_64,glibc-aarch64"
+image_fix="npm run build && node bin/farm.js images bootstrap --targets $image_targets"
 
 # One line per missing thing: "<what>: <why the tests need it>".
 missing=()
@@ -67,12 +77,41 @@ if [ "${#missing[@]}" -gt 0 ] && [ "$install" = 1 ]; then
   fi
 fi
 
-if [ "${#missing[@]}" -gt 0 ]; then
+# Builder images, once the engine answers. Which images a target needs (and
+# whether a present one is stale) is farm's own decision, so it is asked
+# rather than re-derived here: bootstrap builds only what is missing.
+missing_images() {
+  local target
+  for target in ${image_targets//,/ }; do
+    docker image inspect "farm/builder-$target:bootstrap-py3.11" >/dev/null 2>&1 || echo "$target"
+  done
+}
+if [ "${#missing[@]}" -eq 0 ]; then
+  absent="$(missing_images | paste -sd, -)"
+  if [ -n "$absent" ] && [ "$install" = 1 ]; then
+    echo "test-prerequisites: builder images missing for $absent; bootstrapping (skips present images)"
+    [ -f "$here/dist/cli/main.js" ] || (cd "$here" && npm run build --silent)
+    node "$here/bin/farm.js" images bootstrap --targets "$image_targets"
+    absent="$(missing_images | paste -sd, -)"
+  fi
+  if [ -n "$absent" ]; then
+    image_problem="builder images for $absent: the integration suites build in them"
+  fi
+fi
+
+if [ "${#missing[@]}" -gt 0 ] || [ -n "${image_problem:-}" ]; then
   {
     echo "test-prerequisites: the integration tests need what is missing here:"
     for line in "${missing[@]}"; do echo "  - $line"; done
-    echo "Install and start all of it with:"
-    echo "  $fix"
+    [ -z "${image_problem:-}" ] || echo "  - $image_problem"
+    if [ "${#missing[@]}" -gt 0 ]; then
+      echo "Install and start all of it with:"
+      echo "  $fix"
+      echo "then run this script again (it bootstraps the builder images)"
+    else
+      echo "Build them with:"
+      echo "  $image_fix"
+    fi
   } >&2
   exit 1
 fi
