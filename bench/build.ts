@@ -227,15 +227,19 @@ async function measureFarm(r: Run): Promise<{ cold: Timed; warm: Timed; resolved
   }
 }
 
-/** 4. Overhead per build job: independent glibc-x86_64 builds with free slots. */
-async function measureOverhead(r: Run): Promise<{ overheads: number[]; pickups: number[]; phases: Map<string, number[]> }> {
-  const marker = `${tag}-oh`;
-  const ohConfig = await config(path.join(r.dir, 'overhead'), r.indexUrl, 4, marker);
-  const prefix = `farm-bench-build-${tag}-oh`;
+/**
+ * 4. Overhead per build job: independent glibc-x86_64 builds with free
+ * slots; `holders: false` gives every network-off container its own
+ * namespace (how farm ran before network holders), to compare side by side.
+ */
+async function measureOverhead(r: Run, holders = true): Promise<{ overheads: number[]; pickups: number[]; phases: Map<string, number[]> }> {
+  const marker = `${tag}-oh${holders ? '' : '-own-netns'}`;
+  const ohConfig = await config(path.join(r.dir, `overhead${holders ? '' : '-own-netns'}`), r.indexUrl, 4, marker);
+  const prefix = `farm-bench-build-${marker}`;
   r.cleanups.push([prefix, ohConfig.pipeline.cacheVolumePrefix, marker]);
   const ohReq = path.join(r.dir, 'overhead.txt');
   await writeFile(ohReq, 'farmfix-cext\nfarmfix-c\nfarmfix-x86only\nfarmfix-broken\nfarmfix-a\n');
-  const engine = await openEngine(ohConfig, { prefix, workers: { concurrency: 4 } });
+  const engine = await openEngine(ohConfig, { prefix, workers: { concurrency: 4, tuning: { networkHolders: holders } } });
   const overheads: number[] = [];
   const pickups: number[] = [];
   const phases = new Map<string, number[]>();
@@ -261,7 +265,23 @@ async function measureOverhead(r: Run): Promise<{ overheads: number[]; pickups: 
   return { overheads, pickups, phases };
 }
 
-function overheadLines(o: Awaited<ReturnType<typeof measureOverhead>>): string[] {
+type Overhead = Awaited<ReturnType<typeof measureOverhead>>;
+
+/** Both overhead runs: network holders off first, then on (the default), and how they compare. */
+async function measureOverheads(r: Run): Promise<string[]> {
+  const own = await measureOverhead(r, false);
+  const held = await measureOverhead(r, true);
+  return [
+    'without network holders (a new network namespace per network-off container):',
+    ...overheadLines(own),
+    'with network holders (farm\'s default):',
+    ...overheadLines(held),
+    `network holders: median overhead ${Math.round(median(own.overheads))} → ${Math.round(median(held.overheads))} ms ` +
+      `(${(median(own.overheads) / median(held.overheads)).toFixed(2)}× less)`,
+  ];
+}
+
+function overheadLines(o: Overhead): string[] {
   const breakdown = [...o.phases]
     .filter(([phase]) => !phase.endsWith('.run'))
     .map(([phase, ms]) => [phase, median(ms)] as const)
@@ -287,12 +307,12 @@ async function main(): Promise<void> {
   console.log(`bench/build: targets ${TARGETS.join(', ')}; fixture set: ${[...COMMON, 'farmfix-jpeg (glibc)'].join(' | ')}`);
   try {
     if (OVERHEAD_ONLY) {
-      console.log(['', ...overheadLines(await measureOverhead(r))].join('\n'));
+      console.log(['', ...(await measureOverheads(r))].join('\n'));
       return;
     }
     const baseline = await measureBaseline(r);
     const { cold, warm, resolved } = await measureFarm(r);
-    const overhead = await measureOverhead(r);
+    const overhead = await measureOverheads(r);
     const ratio = (a: number, b: number, digits: number) => (a / b).toFixed(digits);
     const verdict = (x: number, goal: number) => (x >= goal ? 'met' : 'NOT met');
     console.log(
@@ -309,7 +329,7 @@ async function main(): Promise<void> {
         `warm vs baseline (at once):   ${ratio(baseline.par, warm.ms, 1)}× faster (goal ≥ ${GOALS.warmSpeedup}×: ${verdict(baseline.par / warm.ms, GOALS.warmSpeedup)})`,
         `warm vs baseline (in turn):   ${ratio(baseline.seq, warm.ms, 1)}× faster (goal ≥ ${GOALS.warmSpeedup}×: ${verdict(baseline.seq / warm.ms, GOALS.warmSpeedup)})`,
         `warm with pip re-resolving:   ${ratio(baseline.par, resolved.ms, 1)}× (at once), ${ratio(baseline.seq, resolved.ms, 1)}× (in turn) faster`,
-        ...overheadLines(overhead),
+        ...overhead,
       ].join('\n'),
     );
   } finally {

@@ -131,6 +131,14 @@ export const StepContext = z.strictObject({
   step: z.string().regex(/^[a-z][a-z-]*$/).optional(),
   /** From `docker.hosts[].network` of the host the step runs on. */
   network: z.enum(['bridge', 'host', 'none']).default('bridge'),
+  /**
+   * With `network: none`: join this container's network namespace (a network
+   * holder, see network-holders.ts) instead of getting a new one.
+   */
+  networkOf: z
+    .string()
+    .regex(/^[0-9a-f]{12,64}$/, 'expected a container id')
+    .optional(),
   /** Cache volume name prefix; tests use their own so they never touch real caches. */
   cacheVolumePrefix: z
     .string()
@@ -141,6 +149,9 @@ export const StepContext = z.strictObject({
     .string()
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'expected a Docker container name')
     .optional(),
+}).refine((ctx) => ctx.networkOf === undefined || ctx.network === 'none', {
+  message: 'networkOf joins a holder with no network: only with network "none"',
+  path: ['networkOf'],
 });
 /** A validated step context. */
 export type StepContext = z.infer<typeof StepContext>;
@@ -232,7 +243,7 @@ export function buildContainerSpec(stepInput: BuildStepInput, ctxInput: StepCont
     AttachStdout: true,
     AttachStderr: true,
     HostConfig: {
-      NetworkMode: ctx.network,
+      NetworkMode: ctx.networkOf === undefined ? ctx.network : `container:${ctx.networkOf}`,
       Mounts: mounts,
       Memory: step.limits.memoryBytes,
       MemorySwap: step.limits.memoryBytes,

@@ -29,24 +29,39 @@ export async function followContainerEvents(
   return { stop: () => stream.destroy() };
 }
 
-/** A container joining a network, from Docker's network events. */
+/** The network a farm container ran in, seen when it started. */
 export interface NetworkConnect {
   /** The container's id. */
   container: string;
-  /** The network's name: `none`, `host`, `bridge`, or a user network. */
+  /**
+   * The network's name: `none`, `host`, `bridge`, or a user network. For a
+   * container that joined another's namespace (a network holder), that
+   * container's network.
+   */
   network: string;
+  /** The container whose namespace it joined (`NetworkMode: container:<id>`), if any. */
+  joined?: string;
 }
 
-/** Follows network `connect` events (every container joins exactly one network on start) until `stop()`. */
+/**
+ * Follows farm containers' starts (until `stop()`) and reports the network
+ * each runs in, read from the engine while it runs: a container that joins
+ * a network holder emits no network event of its own.
+ */
 export async function followNetworkConnects(docker: Dockerode, onConnect: (event: NetworkConnect) => void): Promise<{ stop(): void }> {
-  const stream = (await docker.getEvents({ filters: { type: ['network'], event: ['connect'] } })) as NodeJS.ReadableStream & { destroy(): void };
-  const lines = new LineSplitter((line) => {
-    if (line.trim() === '') return;
-    const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
-    const a = event.Actor?.Attributes ?? {};
-    if (a['container'] !== undefined && a['name'] !== undefined) onConnect({ container: a['container'], network: a['name'] });
+  const modeOf = async (id: string): Promise<string> => {
+    try {
+      return String((await docker.getContainer(id).inspect()).HostConfig.NetworkMode);
+    } catch {
+      return 'unknown (gone before it was inspected)';
+    }
+  };
+  return followContainerEvents(docker, ['start'], (event) => {
+    void (async () => {
+      const mode = await modeOf(event.id);
+      const joined = /^container:([0-9a-f]+)$/.exec(mode)?.[1];
+      if (joined === undefined) return onConnect({ container: event.id, network: mode });
+      onConnect({ container: event.id, network: await modeOf(joined), joined });
+    })();
   });
-  stream.on('data', (chunk: Buffer) => lines.push(chunk));
-  stream.on('error', () => {});
-  return { stop: () => stream.destroy() };
 }

@@ -144,6 +144,12 @@ export interface WorkerTuning {
   pollMs?: number;
   /** How often a remote worker checks its token is still valid (default 15 s). */
   tokenCheckMs?: number;
+  /**
+   * Containers with the network off join a pooled holder's namespace instead
+   * of getting their own (default true; `false` only to measure the
+   * difference, see network-holders.ts and bench/build.ts).
+   */
+  networkHolders?: boolean;
 }
 
 /** Running workers of one process. */

@@ -20,6 +20,7 @@ import type { FarmConfig } from '../../config/schema.js';
 import { connectDockerHosts, placeTarget } from '../../docker/docker-hosts.js';
 import { RedisWorkerRegistry } from '../../docker/redis-worker-registry.js';
 import { isLocalEndpoint, parseDockerUrl } from '../../docker/docker-url.js';
+import { NetworkHolders } from '../../docker/network-holders.js';
 import { sweepOrphans } from '../../docker/sweep.js';
 import { startHeartbeat } from '../../docker/worker-registry.js';
 import { HostError, UsageError } from '../../errors.js';
@@ -178,6 +179,10 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
     sweeper.unref();
     cleanups.push(async () => clearInterval(sweeper));
 
+    // Removed after the workers closed (cleanups run in reverse), when no build holds one.
+    const networkHolders = tuning.networkHolders === false ? undefined : new NetworkHolders(workerId);
+    if (networkHolders !== undefined) cleanups.push(() => networkHolders.close());
+
     const local = remote === undefined ? repositoryAdapter(config.root) : undefined;
     const repo = remote?.repository ?? local!;
     const images = new BuilderImages(config, log);
@@ -193,6 +198,7 @@ export async function startWorkers(config: FarmConfig, options: WorkerOptions = 
         stateDir,
         cacheVolumePrefix: options.cacheVolumePrefix ?? config.pipeline.cacheVolumePrefix,
         maxLogBytes: config.pipeline.maxLogBytes,
+        ...(networkHolders === undefined ? {} : { networkHolders }),
         toolchains: new Toolchains(toolchainImageName(config.images.suite), workerId, (host) => workerLogPath(stateDir, `toolchain-volume-${host}`)),
         repo,
         resolveCache: new ResolveCache(redisResolveCacheEntries(redis, keys), repo),

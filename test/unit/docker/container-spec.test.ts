@@ -105,6 +105,18 @@ describe('buildContainerSpec: labels, user, network, platform', () => {
     expect(spec.HostConfig?.NetworkMode).toBe(mode);
   });
 
+  it('joins a network holder\'s namespace when networkOf is set', () => {
+    const id = 'a'.repeat(64);
+    expect(buildContainerSpec(step, { ...ctx, network: 'none', networkOf: id }).HostConfig?.NetworkMode).toBe(`container:${id}`);
+  });
+
+  it.each([
+    ['with a network', { network: 'bridge' as const, networkOf: 'a'.repeat(12) }],
+    ['not a container id', { network: 'none' as const, networkOf: 'host' }],
+  ])('refuses networkOf %s', (_name, patch) => {
+    expect(() => buildContainerSpec(step, { ...ctx, ...patch })).toThrow(ConfigError);
+  });
+
   it.each(['linux/amd64', 'linux/arm64', 'linux/arm/v7'] as const)('passes platform %s to create', (platform) => {
     expect(buildContainerSpec({ ...step, platform }, ctx).platform).toBe(platform);
   });
