@@ -116,7 +116,7 @@ export async function scanPackagesLocked(paths: RepositoryPaths, force: boolean)
   const earlierAltered = state.altered ?? {};
   const verified =
     force || Object.keys(earlierAltered).length > 0
-      ? await verifyPublishedLocked(paths, force ? undefined : earlierAltered, undefined, force ? present : undefined)
+      ? await verifyPublishedLocked(paths, force ? { listed: present } : { only: earlierAltered })
       : { altered: [], stillAltered: {} };
 
   // Recording the mtime seen *before* the readdir (moved only by farm's own

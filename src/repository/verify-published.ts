@@ -23,6 +23,19 @@ export interface VerifyResult {
   readonly stillAltered: Readonly<Record<string, string>>;
 }
 
+/** What `verifyPublishedLocked` checks, and against what. */
+export interface VerifyOptions {
+  /** Check just these files (filename → project), e.g. the ones found altered before; default every recorded file. */
+  readonly only?: Readonly<Record<string, string>>;
+  /**
+   * The names in `packages/` when the caller has just listed it (a full
+   * scan): a recorded file not among them is missing without a `stat` of its own.
+   */
+  readonly listed?: ReadonlySet<string>;
+  /** The clock of the `altered` notes (tests fix it). */
+  readonly now?: () => Date;
+}
+
 /**
  * Checks published wheels against the inventory: the size and mtime first,
  * the sha256 only when those moved (a file rewritten with its old mtime put
@@ -36,18 +49,9 @@ export interface VerifyResult {
  * --replace` records new ones. A file that is missing is not judged here:
  * the adoption scan forgets records whose wheel was deleted.
  *
- * @param only check just these files (filename → project), e.g. the ones
- *   found altered before; default every recorded file.
- * @param listed the names in `packages/` when the caller has just listed it
- *   (a full scan): a recorded file not among them is missing without a
- *   `stat` of its own.
  */
-export async function verifyPublishedLocked(
-  paths: RepositoryPaths,
-  only?: Readonly<Record<string, string>>,
-  now: () => Date = () => new Date(),
-  listed?: ReadonlySet<string>,
-): Promise<VerifyResult> {
+export async function verifyPublishedLocked(paths: RepositoryPaths, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const { only, listed, now = () => new Date() } = options;
   const projects = only === undefined ? listInventoryProjects(paths) : [...new Set(Object.values(only))].sort();
   const altered: AlteredFile[] = [];
   const restored: string[] = [];

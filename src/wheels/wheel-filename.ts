@@ -144,3 +144,23 @@ export function withBuildTag(filename: string, n: number): string {
   const parts = filename.slice(0, -'.whl'.length).split('-');
   return `${[...parts.slice(0, 2), String(n), ...parts.slice(-3)].join('-')}.whl`;
 }
+
+/*
+ * Parts of a wheel filename the index already validated (its records only
+ * hold names `parseWheelFilename` accepted), sliced from the end without a
+ * split: a full regeneration asks for them once per wheel.
+ */
+
+/** The tag part: `cp311-cp311-manylinux_2_17_x86_64`. */
+export function wheelTags(filename: string): string {
+  const stem = filename.endsWith('.whl') ? filename.slice(0, -4) : filename;
+  let cut = stem.length;
+  for (let dashes = 0; dashes < 3 && cut > 0; dashes++) cut = stem.lastIndexOf('-', cut - 1);
+  return cut < 0 ? stem : stem.slice(cut + 1);
+}
+
+/** The platform tags, lowercased: `['manylinux_2_17_x86_64', 'manylinux2014_x86_64']`. */
+export function wheelPlatforms(filename: string): string[] {
+  const stem = filename.endsWith('.whl') ? filename.slice(0, -4) : filename;
+  return stem.slice(stem.lastIndexOf('-') + 1).toLowerCase().split('.');
+}

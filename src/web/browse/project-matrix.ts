@@ -6,6 +6,7 @@ import type { IndexFile } from '../../index/project-view.js';
 import type { MirrorProvenance } from '../../repository/inventory-schema.js';
 import { TARGETS, type Target } from '../../targets/catalog.js';
 import { platformTags } from '../../targets/platform-tags.js';
+import { wheelPlatforms } from '../../wheels/wheel-filename.js';
 
 /**
  * A wheel as the browser shows it: the index's facts plus where it came
@@ -50,12 +51,6 @@ function platformsOf(target: Target): ReadonlySet<string> {
     platformSets.set(target.id, set);
   }
   return set;
-}
-
-/** The platform tags of a wheel filename (`…-manylinux_2_17_x86_64.manylinux2014_x86_64.whl`). */
-export function wheelPlatforms(filename: string): string[] {
-  const stem = filename.endsWith('.whl') ? filename.slice(0, -4) : filename;
-  return stem.slice(stem.lastIndexOf('-') + 1).toLowerCase().split('.');
 }
 
 /** The targets whose wheels go to `repository` by default; every target when none does. */

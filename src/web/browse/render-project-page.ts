@@ -11,6 +11,7 @@
  * is rendered once per repository.
  */
 import { escapeHtml } from '../../index/escape-html.js';
+import { wheelTags } from '../../wheels/wheel-filename.js';
 import type { ProjectView } from '../../index/project-view.js';
 import type { Target } from '../../targets/catalog.js';
 import { raw } from '../html.js';
@@ -35,15 +36,6 @@ export function formatSize(bytes: number): string {
 /** `2024-05-01 12:00 UTC` from an ISO time. */
 export function formatTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-/** The tag part of a wheel filename: `cp311-cp311-manylinux_2_17_x86_64`. */
-export function wheelTags(filename: string): string {
-  const stem = filename.endsWith('.whl') ? filename.slice(0, -4) : filename;
-  // The last three dash-separated parts (hot in a full regeneration: no split).
-  let cut = stem.length;
-  for (let dashes = 0; dashes < 3 && cut > 0; dashes++) cut = stem.lastIndexOf('-', cut - 1);
-  return cut < 0 ? stem : stem.slice(cut + 1);
 }
 
 /** A matrix cell: the state, and the tags of the wheels serving it (the files table links them). */

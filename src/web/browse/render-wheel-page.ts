@@ -6,7 +6,8 @@
 import { html } from '../html.js';
 import { renderPage, scrollRegion } from '../layout.js';
 import type { BrowserFile } from './project-matrix.js';
-import { formatSize, formatTime, wheelTags } from './render-project-page.js';
+import { wheelTags } from '../../wheels/wheel-filename.js';
+import { formatSize, formatTime } from './render-project-page.js';
 import { renderProvenance } from './render-provenance.js';
 import type { WheelContents } from './wheel-contents.js';
 

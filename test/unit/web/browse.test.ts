@@ -3,7 +3,8 @@ import type { RootEntry } from '../../../src/index/render-root.js';
 import { goLocation, routeRequest } from '../../../src/serve/route-request.js';
 import { TARGETS } from '../../../src/targets/catalog.js';
 import { chunkProjects, MAX } from '../../../src/web/browse/project-chunks.js';
-import { projectMatrix, repositoryTargets, wheelPlatforms, type BrowserFile } from '../../../src/web/browse/project-matrix.js';
+import { projectMatrix, repositoryTargets, type BrowserFile } from '../../../src/web/browse/project-matrix.js';
+import { wheelPlatforms } from '../../../src/wheels/wheel-filename.js';
 import { parseRecord } from '../../../src/web/browse/wheel-contents.js';
 import { indexFile } from '../index/fixtures.js';
 

@@ -5,6 +5,8 @@ import {
   isPureWheel,
   isWheelFilename,
   parseWheelFilename,
+  wheelPlatforms,
+  wheelTags,
   withBuildTag,
 } from '../../../src/wheels/wheel-filename.js';
 
@@ -180,5 +182,18 @@ describe('withBuildTag', () => {
     expect(() => withBuildTag('nope.whl', 1)).toThrow(InvalidWheelNameError);
     expect(() => withBuildTag('name-1.0-py3-none-any.whl', -1)).toThrow(RangeError);
     expect(() => withBuildTag('name-1.0-py3-none-any.whl', 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('wheelTags and wheelPlatforms: the same parts parseWheelFilename finds', () => {
+  it.each([
+    'farm_demo-1.0-py3-none-any.whl',
+    'lxml-5.2.1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl',
+    'pkg-2.0-1-cp311-cp311-musllinux_1_2_x86_64.whl',
+    'Pkg_Name-0.1.dev3-7local-cp311-abi3-linux_armv7l.whl',
+  ])('%s', (filename) => {
+    const parsed = parseWheelFilename(filename);
+    expect(wheelTags(filename)).toBe(filename.slice(0, -4).split('-').slice(-3).join('-'));
+    expect(wheelPlatforms(filename)).toEqual(parsed.platformTags.map((t) => t.toLowerCase()));
   });
 });
